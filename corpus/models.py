@@ -100,6 +100,14 @@ class Translation(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="who wrote the current text (four-eyes review compares the approver with this)",
+    )
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="set when a merge, split or alignment replaced this span"
     )

@@ -15,10 +15,14 @@ EMBEDDED_DATABASE = "workbench"
 
 
 def embedded_database_url(data_dir: Path) -> str:
+    # pgserver keeps its lock file in the user runtime directory; a root shell often has none set.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / ".pgdata-run"))
+    runtime_dir = Path(os.environ["XDG_RUNTIME_DIR"])
+    runtime_dir.mkdir(exist_ok=True)
+    if runtime_dir.stat().st_uid == os.getuid():
+        runtime_dir.chmod(0o700)
     import pgserver  # imported lazily: only needed when no DATABASE_URL is given
 
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / ".pgdata-run"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE}';")
     if "(1 row)" not in exists:

@@ -1,0 +1,28 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from corpus.accounts import ensure_groups
+from corpus.models import Document
+
+
+class Command(BaseCommand):
+    help = "First-run set-up: migrate, load the seed document when there is none, create a local admin."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-migrate", action="store_true")
+
+    def handle(self, *args, no_migrate: bool, **options):
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        ensure_groups()
+        if not Document.objects.exists():
+            call_command("import_source", str(settings.WORKBENCH_SEED_PATH), title="疫情与全球化（三篇）", stdout=self.stdout)
+        user_model = get_user_model()
+        if not user_model.objects.exists():
+            password = secrets.token_urlsafe(12)
+            user_model.objects.create_superuser(username="admin", email="", password=password)
+            self.stdout.write(self.style.WARNING(f"Created the local admin 'admin'. Password (shown once): {password}"))

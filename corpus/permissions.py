@@ -1,0 +1,127 @@
+"""Who may do what: the one place. The API's permission checks and the browser views call it.
+
+Roles are Django groups ``translator`` and ``editor``; superusers act as editors. A user may be
+limited to some target languages by a ``LanguageAccess`` row (no row: every language).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from corpus.errors import ForbiddenAction
+from corpus.models import LanguageAccess, Translation
+
+TRANSLATOR = "translator"
+EDITOR = "editor"
+ROLES = (TRANSLATOR, EDITOR)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+def deny(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def ensure(decision: Decision) -> None:
+    if not decision:
+        raise ForbiddenAction(decision.reason)
+
+
+def roles(user) -> frozenset[str]:
+    """The user's roles, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_workbench_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            names |= {TRANSLATOR, EDITOR}
+        cached = frozenset(names)
+        user._workbench_roles = cached
+    return cached
+
+
+def languages(user) -> frozenset[str]:
+    """Target languages the user may work in."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_workbench_languages", None)
+    if cached is None:
+        everything = frozenset(settings.WORKBENCH_TARGET_LANGUAGES)
+        if user.is_superuser:
+            cached = everything
+        else:
+            limited = LanguageAccess.objects.filter(user=user).values_list("languages", flat=True).first()
+            cached = everything & frozenset(limited) if limited else everything
+        user._workbench_languages = cached
+    return cached
+
+
+def is_editor(user) -> bool:
+    return EDITOR in roles(user)
+
+
+def is_translator(user) -> bool:
+    return TRANSLATOR in roles(user)
+
+
+def can_work_in(user, language: str) -> Decision:
+    if not roles(user):
+        return deny("You have no translator or editor role.")
+    if language not in languages(user):
+        return deny(f"You do not work in the language '{language}'.")
+    return ALLOWED
+
+
+def can_write(user, language: str) -> Decision:
+    """Create a translation or change its text (approved text is checked by can_edit)."""
+    return can_work_in(user, language)
+
+
+def can_edit(user, translation: Translation) -> Decision:
+    decision = can_write(user, translation.language)
+    if not decision:
+        return decision
+    if translation.status == Translation.Status.APPROVED and not is_editor(user):
+        return deny("Approved text can only be changed by an editor.")
+    return ALLOWED
+
+
+def can_submit(user, translation: Translation) -> Decision:
+    return can_work_in(user, translation.language)
+
+
+def can_review(user, language: str) -> Decision:
+    if not is_editor(user):
+        return deny("Only editors review translations.")
+    return can_work_in(user, language)
+
+
+def can_approve(user, translation: Translation) -> Decision:
+    decision = can_review(user, translation.language)
+    if not decision:
+        return decision
+    if (
+        translation.author_id is not None
+        and translation.author_id == user.pk
+        and not settings.WORKBENCH_ALLOW_SELF_APPROVAL
+    ):
+        return deny("Four-eyes review: you wrote the current version, so another editor must approve it.")
+    return ALLOWED
+
+
+def can_fix_alignment(user, translation: Translation) -> Decision:
+    """Merge, split or move a boundary: approved units are fixed for translators."""
+    return can_edit(user, translation)

@@ -1,0 +1,30 @@
+"""Plain factory functions for tests: small documents, users by role, translations."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.conf import settings
+
+from corpus.accounts import account_create
+from corpus.models import Document
+from corpus.services import document_import
+
+_counter = itertools.count(1)
+PASSWORD = "a-long-test-password-1"
+
+
+def make_document(text: str | None = None, *, title: str = "") -> Document:
+    number = next(_counter)
+    text = text or f"测试标题{number}\n第一句话讲到{number}个问题。第二句话说“你好！”他说。\n第三段只有一句。\n"
+    return document_import(data=text.encode(), file_name=f"test-{number}.txt", title=title).document
+
+
+def seed_document() -> Document:
+    data = settings.WORKBENCH_SEED_PATH.read_bytes()
+    return document_import(data=data, file_name=settings.WORKBENCH_SEED_PATH.name).document
+
+
+def make_user(role: str = "translator", languages: list[str] | None = None, username: str | None = None):
+    username = username or f"{role}{next(_counter)}"
+    return account_create(username=username, password=PASSWORD, role=role, languages=languages or [])
