@@ -144,3 +144,41 @@ def score_documents(pairs: Iterable[tuple[Iterable[BeadIds], Iterable[BeadIds]]]
         precision_counts=precision,
         recall_counts=recall,
     )
+
+
+def read_lines(path: str | Path) -> list[str]:
+    """One sentence per line; a trailing newline does not make an extra sentence."""
+    return Path(path).read_text(encoding="utf-8").splitlines()
+
+
+def document_triples(src: str | Path, tgt: str | Path, gold: str | Path) -> list[tuple[str, Path, Path, Path]]:
+    """(name, source file, target file, gold file) per document.
+
+    Given three folders, the documents are the files of the same name in all three; given three
+    files (the PUD set: ``en.txt``, ``zh.txt``, ``gold.align``), the one document they form.
+    """
+    src, tgt, gold = Path(src), Path(tgt), Path(gold)
+    if src.is_file() and tgt.is_file() and gold.is_file():
+        return [(src.stem, src, tgt, gold)]
+    for folder in (src, tgt, gold):
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder} is not a folder (give three folders or three files)")
+    names = sorted(
+        path.name
+        for path in gold.iterdir()
+        if path.is_file() and (src / path.name).is_file() and (tgt / path.name).is_file()
+    )
+    if not names:
+        raise FileNotFoundError(f"no document in {gold} has a source in {src} and a target in {tgt}")
+    return [(name, src / name, tgt / name, gold / name) for name in names]
+
+
+def evaluate(src: str | Path, tgt: str | Path, gold: str | Path, *, src_lang: str, tgt_lang: str) -> Scores:
+    """Align every document of a set and score it against the gold (what align_eval prints)."""
+    from .aligner import align
+
+    pairs = []
+    for _name, src_path, tgt_path, gold_path in document_triples(src, tgt, gold):
+        beads = align(read_lines(src_path), read_lines(tgt_path), src_lang=src_lang, tgt_lang=tgt_lang)
+        pairs.append((read_beads(gold_path), [(bead.src, bead.tgt) for bead in beads]))
+    return score_documents(pairs)

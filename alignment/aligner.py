@@ -1,0 +1,704 @@
+"""Sentence alignment: a banded dynamic programme over beads, scored by lengths and lexical evidence.
+
+``align(src, tgt, src_lang=..., tgt_lang=..., anchors=None) -> list[Bead]``
+
+How a bead is scored (higher is better, summed over the beads of a path):
+- Lexical coverage: every sentence becomes tokens, each with a set of features; a source token is
+  *covered* by a bead when one of its features occurs in the bead's target side, and likewise a
+  target token. Every token belongs to exactly one bead, so the path that maximises the total
+  number of covered tokens is the one that puts translations together. Features:
+  * zh -> en: CC-CEDICT gloss stems of the jieba token, its characters' glosses when the word is
+    unknown, toneless pinyin of the token (names: 韦小宝 / Wei Xiaobao);
+  * zh -> ko: Sino-Korean readings (simplified mapped to traditional) as Hangul syllable bigrams,
+    matched inside Korean words (which carry particles);
+  * any pair: numbers normalised across scripts (weight 2), Latin-script words (names, acronyms),
+    question and exclamation marks and quotes, folded identical words and 5-letter prefixes
+    (cognates: Expedition / expédition);
+  * a second pass adds a lexicon learned from the first pass's beads (Dice coefficient between
+    source tokens and target words co-occurring in aligned beads).
+- Length: Gale-Church, ``delta = (l_t - c l_s) / sqrt(v (l_t + c l_s) / 2)`` over non-space
+  characters, ``c`` and ``v`` estimated from the document (from anchors in the first pass, from
+  the first pass's beads in the second), scored ``log(2 (1 - Phi(|delta|)))``.
+- A prior per bead type (1-1 free; merges, insertions and deletions pay).
+
+Search: candidate anchors (sentence pairs sharing rare features, scored by coverage) are chained by a
+weighted longest increasing subsequence; the dynamic programme runs inside a band around the chain
+(gaps between chain points get a diagonal band), so time and memory grow linearly with the document.
+The second pass runs in a narrow band around the first pass's path. Where the target runs out (a
+partial translation), the chain ends early and the source beyond it comes out as 1-0 beads.
+Fixed ``anchors`` (approved translations) are kept as beads and the gaps between them aligned
+independently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .numbers import numbers
+
+
+@dataclass(frozen=True)
+class Bead:
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+
+
+# (source sentences, target sentences) -> prior (a log-probability-like penalty).
+BEAD_PRIORS: dict[tuple[int, int], float] = {
+    (1, 1): 0.0,
+    (1, 0): -3.5,
+    (0, 1): -3.5,
+    (1, 2): -2.0,
+    (2, 1): -2.0,
+    (2, 2): -4.5,
+    (1, 3): -4.0,
+    (3, 1): -4.0,
+    (1, 4): -6.0,
+    (4, 1): -6.0,
+    (2, 3): -6.5,
+    (3, 2): -6.5,
+}
+LEXICAL_WEIGHT = 1.0
+LENGTH_WEIGHT = 1.0
+NUMBER_WEIGHT = 2  # a number counts as this many tokens
+DEFAULT_RATIO = {  # target characters per source character (non-space), a prior for short texts
+    ("zh", "en"): 2.9,
+    ("en", "zh"): 1 / 2.9,
+    ("zh", "ko"): 1.35,
+    ("ko", "zh"): 1 / 1.35,
+    ("en", "ko"): 0.45,
+    ("ko", "en"): 1 / 0.45,
+}
+DEFAULT_VARIANCE = 6.0  # per target character, as Gale and Church's 6.8
+FULL_MATRIX_CELLS = 20_000
+BAND = 12  # half-width of the band around the anchor chain
+SECOND_PASS_BAND = 6  # half-width of the band around the first pass's path
+RARE_FEATURE_DF = 3
+
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+_PUNCT_FEATURES = {
+    "?": "q:?",
+    "？": "q:?",
+    "!": "q:!",
+    "！": "q:!",
+    "“": 'q:"',
+    "”": 'q:"',
+    '"': 'q:"',
+    "「": 'q:"',
+    "」": 'q:"',
+    "『": 'q:"',
+    "』": 'q:"',
+    "«": 'q:"',
+    "»": 'q:"',
+    "(": "q:(",
+    "（": "q:(",
+}
+_DE_FR_STOP = frozenset(
+    """
+    der die das den dem des ein eine einen einem einer eines und oder aber auch als am an auf aus
+    bei bis da dass durch für im in ist mit nach nicht noch nur sich sie so um unter von vor war
+    wie wir zu zum zur es er sind wird wurde werden hat haben man dann sehr über wo was
+    le la les un une des du de et ou mais aussi au aux en dans par pour sur sous avec sans est
+    sont fut été être avoir ont il elle ils elles on nous vous qui que quoi dont où ce cette ces
+    se sa son ses leur leurs plus ne pas très
+    """.split()
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens and features
+
+
+@dataclass
+class _Token:
+    key: str  # what the learned lexicon is keyed on
+    features: tuple[str, ...]
+
+
+def _number_tokens(text: str) -> list[_Token]:
+    return [_Token("#" + value, ("#" + value,)) for value in numbers(text) for _ in range(NUMBER_WEIGHT)]
+
+
+def _punct_tokens(text: str) -> list[_Token]:
+    return [_Token(_PUNCT_FEATURES[char], (_PUNCT_FEATURES[char],)) for char in text if char in _PUNCT_FEATURES]
+
+
+def _latin_features(word: str) -> list[str]:
+    folded = lexicon.fold(word)
+    features = ["w:" + lexicon.stem(folded)]
+    if "-" in folded:
+        parts = [part for part in folded.split("-") if part]
+        features.append("w:" + lexicon.stem("".join(parts)))
+        features.extend("w:" + lexicon.stem(part) for part in parts if len(part) > 1)
+    return features
+
+
+def _chinese_tokens(text: str, other: str) -> list[_Token]:
+    from corpus.segmentation import words
+
+    tokens: list[_Token] = []
+    for word in words(text):
+        if word.isdigit():
+            continue
+        if _LATIN.search(word):
+            tokens.append(_Token(lexicon.fold(word), tuple(_latin_features(word))))
+            continue
+        if other == "ko":
+            reading = lexicon.hangul_reading(word)
+            if len(reading) < 2:
+                tokens.append(_Token(word, ()))
+                continue
+            bigrams = {"h:" + reading[k : k + 2] for k in range(len(reading) - 1)}
+            tokens.append(_Token(word, tuple(sorted(bigrams))))
+            continue
+        features = {"w:" + s for s in lexicon.translations(word)}
+        known = bool(features)
+        if not known and len(word) > 1:
+            for char in word:
+                features.update("w:" + s for s in lexicon.translations(char))
+        if len(word) > 1 or not known:
+            spelled = lexicon.pinyin(word)
+            if spelled:
+                features.add("w:" + lexicon.stem(spelled))
+        if not known and len(word) > 2:  # a name with a surname: 韦小宝 -> xiaobao
+            spelled = lexicon.pinyin(word[1:])
+            if spelled:
+                features.add("w:" + lexicon.stem(spelled))
+        tokens.append(_Token(word, tuple(sorted(features))))
+    return tokens
+
+
+def _english_tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    words = _WORD.findall(text)
+    for position, word in enumerate(words):
+        if word.isdigit() or not _LATIN.search(word):
+            continue
+        lowered = word.lower()
+        if lowered in lexicon.ENGLISH_STOPWORDS or len(lowered) < 2:
+            continue
+        features = _latin_features(word)
+        if word[0].isupper() and position + 1 < len(words) and words[position + 1][:1].isupper():
+            features.append("w:" + lexicon.stem(lexicon.fold(word + words[position + 1]).replace("-", "")))
+        tokens.append(_Token(lexicon.stem(lexicon.fold(word)), tuple(features)))
+    return tokens
+
+
+def _korean_tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for word in _WORD.findall(text):
+        if word.isdigit():
+            continue
+        if _LATIN.search(word):
+            tokens.append(_Token(lexicon.fold(word), tuple(_latin_features(word))))
+            continue
+        for hangul in _HANGUL_WORD.findall(word):
+            bigrams = {"h:" + hangul[k : k + 2] for k in range(len(hangul) - 1)}
+            tokens.append(_Token(hangul[:2], tuple(sorted(bigrams))))
+    return tokens
+
+
+def _european_tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for word in _WORD.findall(text):
+        if word.isdigit():
+            continue
+        folded = lexicon.fold(word)
+        if len(folded) < 3 or folded in _DE_FR_STOP:
+            continue
+        features = ["w:" + folded]
+        if len(folded) >= 6:
+            features.append("p:" + folded[:5])
+        if "-" in folded:
+            features.extend("w:" + part for part in folded.split("-") if len(part) > 2)
+        tokens.append(_Token(folded, tuple(features)))
+    return tokens
+
+
+def _tokens(text: str, language: str, other: str) -> list[_Token]:
+    if language == "zh":
+        body = _chinese_tokens(text, other)
+    elif language == "en":
+        body = _english_tokens(text)
+    elif language == "ko":
+        body = _korean_tokens(text)
+    else:
+        body = _european_tokens(text)
+    return body + _number_tokens(text) + _punct_tokens(text)
+
+
+def _length(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())
+
+
+# ---------------------------------------------------------------------------------------------
+# The document model: features, pair coverage, bead scores
+
+
+@dataclass
+class _Model:
+    src_tokens: list[list[_Token]]
+    tgt_tokens: list[list[_Token]]
+    src_len: list[int]
+    tgt_len: list[int]
+    ratio: float = 1.0
+    variance: float = DEFAULT_VARIANCE
+    learned: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    src_index: list[dict[str, int]] = field(default_factory=list)
+    tgt_index: list[list[tuple[int, tuple[str, ...]]]] = field(default_factory=list)
+    src_count: list[int] = field(default_factory=list)
+    tgt_count: list[int] = field(default_factory=list)
+    pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
+    src_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    tgt_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    beads: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
+
+    def index(self) -> None:
+        """Build the per-sentence feature indexes (again after the lexicon changed)."""
+        self.src_index = []
+        for tokens in self.src_tokens:
+            table: dict[str, int] = {}
+            for position, token in enumerate(tokens):
+                bit = 1 << position
+                features = token.features + self.learned.get(token.key, ())
+                for feature in features:
+                    table[feature] = table.get(feature, 0) | bit
+            self.src_index.append(table)
+        self.tgt_index = []
+        for tokens in self.tgt_tokens:
+            entries = []
+            for position, token in enumerate(tokens):
+                entries.append((1 << position, (*token.features, "L:" + token.key)))
+            self.tgt_index.append(entries)
+        self.src_count = [len(tokens) for tokens in self.src_tokens]
+        self.tgt_count = [len(tokens) for tokens in self.tgt_tokens]
+        self.pairs.clear()
+        self.src_cover.clear()
+        self.tgt_cover.clear()
+        self.beads.clear()
+
+    def pair(self, s: int, t: int) -> tuple[int, int]:
+        key = s * 1_000_003 + t
+        found = self.pairs.get(key)
+        if found is None:
+            table = self.src_index[s]
+            src_mask = tgt_mask = 0
+            if table:
+                for bit, features in self.tgt_index[t]:
+                    for feature in features:
+                        mask = table.get(feature)
+                        if mask:
+                            src_mask |= mask
+                            tgt_mask |= bit
+            found = self.pairs[key] = (src_mask, tgt_mask)
+        return found
+
+    def covered_src(self, s: int, j0: int, j1: int) -> int:
+        key = (s, j0, j1)
+        found = self.src_cover.get(key)
+        if found is None:
+            mask = 0
+            for t in range(j0, j1):
+                mask |= self.pair(s, t)[0]
+            found = self.src_cover[key] = mask.bit_count()
+        return found
+
+    def covered_tgt(self, t: int, i0: int, i1: int) -> int:
+        key = (t, i0, i1)
+        found = self.tgt_cover.get(key)
+        if found is None:
+            mask = 0
+            for s in range(i0, i1):
+                mask |= self.pair(s, t)[1]
+            found = self.tgt_cover[key] = mask.bit_count()
+        return found
+
+    def lexical(self, i0: int, i1: int, j0: int, j1: int) -> int:
+        total = 0
+        for s in range(i0, i1):
+            total += self.covered_src(s, j0, j1)
+        for t in range(j0, j1):
+            total += self.covered_tgt(t, i0, i1)
+        return total
+
+    def length_logp(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        ls = sum(self.src_len[i0:i1]) * self.ratio
+        lt = sum(self.tgt_len[j0:j1])
+        mean = (ls + lt) / 2
+        if mean <= 0:
+            return 0.0
+        delta = abs(lt - ls) / math.sqrt(self.variance * mean)
+        return math.log(max(math.erfc(delta / math.sqrt(2)), 1e-12))
+
+    def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        key = (i0, i1, j0, j1)
+        found = self.beads.get(key)
+        if found is None:
+            prior = BEAD_PRIORS[(i1 - i0, j1 - j0)]
+            if i1 == i0 or j1 == j0:
+                found = prior
+            else:
+                found = (
+                    prior
+                    + LEXICAL_WEIGHT * self.lexical(i0, i1, j0, j1)
+                    + LENGTH_WEIGHT * self.length_logp(i0, i1, j0, j1)
+                )
+            self.beads[key] = found
+        return found
+
+    def confidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """A 0..1 score for output: lexical coverage and length agreement."""
+        if i0 == i1 or j0 == j1:
+            return 0.5
+        tokens = sum(self.src_count[i0:i1]) + sum(self.tgt_count[j0:j1])
+        coverage = self.lexical(i0, i1, j0, j1) / tokens if tokens else 0.5
+        length = math.exp(self.length_logp(i0, i1, j0, j1))
+        return max(0.0, min(1.0, 0.6 * min(1.0, coverage * 1.5) + 0.4 * length))
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchors and bands
+
+
+def _candidate_pairs(model: _Model, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, float]]:
+    """Sentence pairs sharing rare features, with their coverage similarity."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for t in range(j0, j1):
+        seen = set()
+        for _bit, features in model.tgt_index[t]:
+            for feature in features:
+                if feature not in seen:
+                    seen.add(feature)
+                    index[feature].append(t)
+    rare = {feature: ts for feature, ts in index.items() if len(ts) <= RARE_FEATURE_DF}
+    candidates = []
+    for s in range(i0, i1):
+        hits: Counter[int] = Counter()
+        for feature in model.src_index[s]:
+            for t in rare.get(feature, ()):
+                hits[t] += 1
+        scored = []
+        for t, _count in hits.most_common(6):
+            total = model.src_count[s] + model.tgt_count[t]
+            if not total:
+                continue
+            src_mask, tgt_mask = model.pair(s, t)
+            covered = src_mask.bit_count() + tgt_mask.bit_count()
+            similarity = covered / total
+            if covered >= 3 and similarity >= 0.3:
+                scored.append((similarity * (1 + math.log(covered)), t))
+        scored.sort(reverse=True)
+        candidates.extend((s, t, weight) for weight, t in scored[:3])
+    return candidates
+
+
+def _chain(candidates: list[tuple[int, int, float]], j0: int, j1: int) -> list[tuple[int, int]]:
+    """The heaviest strictly increasing chain of candidate pairs (Fenwick tree over targets)."""
+    size = j1 - j0 + 1
+    tree_value = [0.0] * (size + 1)
+    tree_node = [-1] * (size + 1)
+    parent = [-1] * len(candidates)
+    best_total = [0.0] * len(candidates)
+
+    def query(position: int) -> tuple[float, int]:  # max over targets < position
+        value, node = 0.0, -1
+        while position > 0:
+            if tree_value[position] > value:
+                value, node = tree_value[position], tree_node[position]
+            position -= position & -position
+        return value, node
+
+    def update(position: int, value: float, node: int) -> None:
+        position += 1
+        while position <= size:
+            if value > tree_value[position]:
+                tree_value[position], tree_node[position] = value, node
+            position += position & -position
+
+    by_source: dict[int, list[int]] = defaultdict(list)
+    for number, (s, _t, _w) in enumerate(candidates):
+        by_source[s].append(number)
+    for s in sorted(by_source):
+        numbers_of_s = by_source[s]
+        results = []
+        for number in numbers_of_s:
+            _s, t, weight = candidates[number]
+            value, node = query(t - j0)
+            results.append((number, value + weight, node))
+        for number, total, node in results:
+            best_total[number], parent[number] = total, node
+            update(candidates[number][1] - j0, total, number)
+    if not candidates:
+        return []
+    number = max(range(len(candidates)), key=best_total.__getitem__)
+    chain = []
+    while number != -1:
+        chain.append((candidates[number][0], candidates[number][1]))
+        number = parent[number]
+    chain.reverse()
+    return chain
+
+
+def _band_from_points(
+    points: list[tuple[int, int]], i0: int, i1: int, j0: int, j1: int, width: int
+) -> tuple[list[int], list[int]]:
+    """Per row i in i0..i1, the allowed target range [lo, hi] (absolute indices)."""
+    rows = i1 - i0 + 1
+    lo = [j1] * rows
+    hi = [j0] * rows
+
+    def cover(row: int, a: int, b: int) -> None:
+        if 0 <= row < rows:
+            lo[row] = min(lo[row], a)
+            hi[row] = max(hi[row], b)
+
+    for (s1, t1), (s2, t2) in zip(points, points[1:], strict=False):
+        ds, dt = s2 - s1, t2 - t1
+        if ds * dt <= (2 * width) ** 2 or ds == 0 or dt == 0:
+            for s in range(s1, s2 + 1):
+                cover(s - i0, t1, t2)
+        else:
+            for s in range(s1, s2 + 1):
+                centre = t1 + (s - s1) * dt / ds
+                cover(s - i0, int(centre), int(math.ceil(centre)))
+    # Widen by ``width`` in both directions.
+    wide_lo = [j1] * rows
+    wide_hi = [j0] * rows
+    for row in range(rows):
+        if lo[row] > hi[row]:
+            continue
+        for other in range(max(0, row - width), min(rows, row + width + 1)):
+            wide_lo[other] = min(wide_lo[other], lo[row] - width)
+            wide_hi[other] = max(wide_hi[other], hi[row] + width)
+    lo = [max(j0, value) for value in wide_lo]
+    hi = [min(j1, value) for value in wide_hi]
+    lo[0], hi[-1] = j0, j1
+    for row in range(rows - 2, -1, -1):  # lo non-decreasing
+        lo[row] = min(lo[row], lo[row + 1])
+    for row in range(1, rows):  # hi non-decreasing
+        hi[row] = max(hi[row], hi[row - 1])
+    return lo, hi
+
+
+# ---------------------------------------------------------------------------------------------
+# Dynamic programme
+
+
+def _dp(model: _Model, i0: int, i1: int, j0: int, j1: int, lo: list[int], hi: list[int]) -> list[tuple]:
+    """Best path of beads from (i0, j0) to (i1, j1) inside the band; beads as (a0, a1, b0, b1)."""
+    negative = -math.inf
+    types = list(BEAD_PRIORS)
+    scores: list[list[float]] = []
+    back: list[list[int]] = []
+    score = model.score
+    for row in range(i1 - i0 + 1):
+        i = i0 + row
+        low, high = lo[row], hi[row]
+        row_scores = [negative] * (high - low + 1)
+        row_back = [-1] * (high - low + 1)
+        for j in range(low, high + 1):
+            if row == 0 and j == j0:
+                row_scores[0] = 0.0
+                continue
+            best, choice = negative, -1
+            for number, (a, b) in enumerate(types):
+                prev_row, pj = row - a, j - b
+                if prev_row < 0 or pj < lo[prev_row] or pj > hi[prev_row]:
+                    continue
+                previous = scores[prev_row][pj - lo[prev_row]] if a else row_scores[pj - low]
+                if previous == negative:
+                    continue
+                total = previous + score(i - a, i, pj, j)
+                if total > best:
+                    best, choice = total, number
+            row_scores[j - low] = best
+            row_back[j - low] = choice
+        scores.append(row_scores)
+        back.append(row_back)
+    path = []
+    row, j = i1 - i0, j1
+    while row > 0 or j > j0:
+        number = back[row][j - lo[row]]
+        if number < 0:
+            raise RuntimeError("alignment band is disconnected")
+        a, b = types[number]
+        path.append((i0 + row - a, i0 + row, j - b, j))
+        row, j = row - a, j - b
+    path.reverse()
+    return path
+
+
+def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[tuple] | None) -> list[tuple]:
+    if i0 == i1 or j0 == j1:
+        return [(i, i + 1, j0, j0) for i in range(i0, i1)] + [(i1, i1, j, j + 1) for j in range(j0, j1)]
+    if (i1 - i0 + 1) * (j1 - j0 + 1) <= FULL_MATRIX_CELLS:
+        lo = [j0] * (i1 - i0 + 1)
+        hi = [j1] * (i1 - i0 + 1)
+    elif guide is not None:
+        points = [(i0, j0)] + [(bead[1], bead[3]) for bead in guide] + [(i1, j1)]
+        lo, hi = _band_from_points(points, i0, i1, j0, j1, SECOND_PASS_BAND)
+    else:
+        chain = _chain(_candidate_pairs(model, i0, i1, j0, j1), j0, j1)
+        points = [(i0, j0)] + [(s, t) for s, t in chain] + [(i1, j1)]
+        lo, hi = _band_from_points(points, i0, i1, j0, j1, BAND)
+    return _dp(model, i0, i1, j0, j1, lo, hi)
+
+
+# ---------------------------------------------------------------------------------------------
+# Estimation between passes
+
+
+def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
+    pairs = [
+        (sum(model.src_len[a0:a1]), sum(model.tgt_len[b0:b1]))
+        for a0, a1, b0, b1 in beads
+        if a1 > a0 and b1 > b0
+    ]
+    src_total = sum(s for s, _t in pairs)
+    tgt_total = sum(t for _s, t in pairs)
+    if len(pairs) < 5 or not src_total or not tgt_total:
+        return
+    ratio = tgt_total / src_total
+    errors = sorted((t - ratio * s) ** 2 / max(1.0, (t + ratio * s) / 2) for s, t in pairs)
+    kept = errors[: max(1, int(len(errors) * 0.9))]  # trim the worst tenth (misalignments)
+    model.ratio = ratio
+    model.variance = max(1.0, sum(kept) / len(kept))
+
+
+def _learn_lexicon(model: _Model, beads: Iterable[tuple]) -> None:
+    """Dice association between source token keys and target token keys over the aligned beads."""
+    pair_counts: Counter[tuple[str, str]] = Counter()
+    src_counts: Counter[str] = Counter()
+    tgt_counts: Counter[str] = Counter()
+    for a0, a1, b0, b1 in beads:
+        if a1 == a0 or b1 == b0:
+            continue
+        src_keys = {token.key for s in range(a0, a1) for token in model.src_tokens[s]}
+        tgt_keys = {token.key for t in range(b0, b1) for token in model.tgt_tokens[t]}
+        src_counts.update(src_keys)
+        tgt_counts.update(tgt_keys)
+        if len(src_keys) * len(tgt_keys) <= 4000:
+            pair_counts.update((s, t) for s in src_keys for t in tgt_keys)
+    best: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for (s, t), count in pair_counts.items():
+        if count < 2:
+            continue
+        dice = 2 * count / (src_counts[s] + tgt_counts[t])
+        if dice >= 0.5:
+            best[s].append((dice, t))
+    model.learned = {s: tuple("L:" + t for _d, t in sorted(found, reverse=True)[:3]) for s, found in best.items()}
+
+
+def _initial_ratio(model: _Model, src_lang: str, tgt_lang: str, spans: list[tuple[int, int, int, int]]) -> None:
+    src_total = sum(sum(model.src_len[a0:a1]) for a0, a1, _b0, _b1 in spans)
+    tgt_total = sum(sum(model.tgt_len[b0:b1]) for _a0, _a1, b0, b1 in spans)
+    chain_ratios = []
+    for a0, a1, b0, b1 in spans:
+        if a1 - a0 < 4 or b1 - b0 < 4:
+            continue
+        chain = _chain(_candidate_pairs(model, a0, a1, b0, b1), b0, b1)
+        if len(chain) >= 3:
+            (s1, t1), (s2, t2) = chain[0], chain[-1]
+            src_chars = sum(model.src_len[s1 : s2 + 1])
+            tgt_chars = sum(model.tgt_len[t1 : t2 + 1])
+            if src_chars and tgt_chars:
+                chain_ratios.append((src_chars, tgt_chars))
+    if chain_ratios and sum(s for s, _t in chain_ratios) > 0.2 * src_total:
+        model.ratio = sum(t for _s, t in chain_ratios) / sum(s for s, _t in chain_ratios)
+    elif (src_lang, tgt_lang) in DEFAULT_RATIO:
+        model.ratio = DEFAULT_RATIO[(src_lang, tgt_lang)]
+    elif src_total and tgt_total:
+        model.ratio = tgt_total / src_total
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def _normalise_anchors(anchors, n: int, m: int) -> list[tuple[int, int, int, int]]:
+    result = []
+    for src_range, tgt_range in anchors or ():
+        a0, a1 = _bounds(src_range)
+        b0, b1 = _bounds(tgt_range)
+        result.append((a0, a1, b0, b1))
+    result.sort()
+    previous_a = previous_b = 0
+    for a0, a1, b0, b1 in result:
+        if a0 < previous_a or b0 < previous_b or a1 > n or b1 > m or a1 < a0 or b1 < b0:
+            raise ValueError("anchors must be in range, in order and must not overlap")
+        previous_a, previous_b = a1, b1
+    return result
+
+
+def _bounds(value) -> tuple[int, int]:
+    if isinstance(value, range):
+        if value.step != 1:
+            raise ValueError("anchor ranges must be contiguous")
+        return value.start, value.stop
+    if isinstance(value, int):
+        return value, value + 1
+    values = list(value)
+    if len(values) == 2 and not isinstance(value, list):
+        return int(values[0]), int(values[1])  # (start, stop)
+    if not values:
+        raise ValueError("use (start, stop) or range() for an empty anchor side")
+    return min(values), max(values) + 1  # a list of ids
+
+
+def align(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    anchors: Iterable | None = None,
+) -> list[Bead]:
+    """Align two lists of sentences; beads cover both sides in order, every id exactly once.
+
+    ``anchors``: fixed ``(src_range, tgt_range)`` pairs the alignment must pass through (``range``
+    objects or ``(start, stop)`` tuples, stop exclusive, or lists of ids); each becomes one bead
+    with score 1.0 and the gaps between them are aligned independently.
+    """
+    n, m = len(src), len(tgt)
+    fixed = _normalise_anchors(anchors, n, m)
+    model = _Model(
+        src_tokens=[_tokens(text, src_lang, tgt_lang) for text in src],
+        tgt_tokens=[_tokens(text, tgt_lang, src_lang) for text in tgt],
+        src_len=[_length(text) for text in src],
+        tgt_len=[_length(text) for text in tgt],
+    )
+    model.index()
+    spans = []
+    a = b = 0
+    for a0, a1, b0, b1 in fixed:
+        spans.append((a, a0, b, b0))
+        a, b = a1, b1
+    spans.append((a, n, b, m))
+    _initial_ratio(model, src_lang, tgt_lang, spans)
+
+    first = {span: _align_span(model, *span, None) for span in spans}
+    beads_first = [bead for path in first.values() for bead in path]
+    _estimate_length_model(model, beads_first)
+    _learn_lexicon(model, beads_first)
+    model.index()
+    second = {span: _align_span(model, *span, first[span]) for span in spans}
+
+    result: list[Bead] = []
+    for number, span in enumerate(spans):
+        for a0, a1, b0, b1 in second[span]:
+            result.append(
+                Bead(tuple(range(a0, a1)), tuple(range(b0, b1)), round(model.confidence(a0, a1, b0, b1), 4))
+            )
+        if number < len(fixed):
+            a0, a1, b0, b1 = fixed[number]
+            if a1 > a0 or b1 > b0:
+                result.append(Bead(tuple(range(a0, a1)), tuple(range(b0, b1)), 1.0))
+    return result
