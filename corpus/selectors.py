@@ -85,3 +85,85 @@ def language_progress(documents: list[Document]) -> None:
                 progress.words_by_status[status] = int(word_sum)
     for document in documents:
         document.progress = rows[document.pk]
+
+
+def live_translations(document_id: int, language: str | None = None) -> QuerySet[Translation]:
+    queryset = Translation.objects.filter(document_id=document_id, retired_at__isnull=True)
+    return queryset.filter(language=language) if language else queryset
+
+
+def _covering(language: str) -> QuerySet[Translation]:
+    from django.db.models import OuterRef
+
+    return Translation.objects.filter(
+        document_id=OuterRef("document_id"),
+        language=language,
+        retired_at__isnull=True,
+        first_position__lte=OuterRef("position"),
+        last_position__gte=OuterRef("position"),
+    )
+
+
+def filter_segments(
+    segments: QuerySet,
+    *,
+    statuses: dict[str, list[str]] | None = None,
+    kind: str = "",
+    source_text: str = "",
+    target_text: str = "",
+    target_language: str = "",
+) -> QuerySet:
+    """Filters of the segments list (API and editor): status per language, kind, text in source or target.
+
+    ``statuses`` maps a language to the statuses wanted; ``untranslated`` means no live span covers it.
+    """
+    from django.db.models import Exists, Q
+
+    for language, wanted in (statuses or {}).items():
+        wanted = [status for status in wanted if status]
+        if not wanted:
+            continue
+        condition = Q()
+        real = [status for status in wanted if status != "untranslated"]
+        if real:
+            condition |= Q(Exists(_covering(language).filter(status__in=real)))
+        if "untranslated" in wanted:
+            condition |= ~Q(Exists(_covering(language)))
+        segments = segments.filter(condition)
+    if kind:
+        segments = segments.filter(kind=kind)
+    if source_text:
+        segments = segments.filter(text__icontains=source_text)
+    if target_text:
+        languages = [target_language] if target_language else list(settings.WORKBENCH_TARGET_LANGUAGES)
+        condition = Q()
+        for language in languages:
+            condition |= Q(Exists(_covering(language).filter(text__icontains=target_text)))
+        segments = segments.filter(condition)
+    return segments
+
+
+def attach_translations(document_id: int, segments: list, languages: list[str] | None = None) -> None:
+    """Set ``segment.translations`` (language -> covering live Translation or None), in one query."""
+    languages = languages or list(settings.WORKBENCH_TARGET_LANGUAGES)
+    for segment in segments:
+        segment.translations = dict.fromkeys(languages)
+    if not segments:
+        return
+    low = min(segment.position for segment in segments)
+    high = max(segment.position for segment in segments)
+    spans = (
+        live_translations(document_id)
+        .filter(language__in=languages, first_position__lte=high, last_position__gte=low)
+        .select_related("updated_by", "author")
+        .order_by("language", "first_position")
+    )
+    by_language: dict[str, list[Translation]] = defaultdict(list)
+    for translation in spans:
+        by_language[translation.language].append(translation)
+    for segment in segments:
+        for language in languages:
+            for translation in by_language[language]:
+                if translation.first_position <= segment.position <= translation.last_position:
+                    segment.translations[language] = translation
+                    break

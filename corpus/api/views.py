@@ -1,0 +1,300 @@
+"""REST API under /api/v1/: thin views over corpus.selectors (reads) and corpus.services (writes)."""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from corpus import permissions, selectors, services, tokens
+from corpus.api import serializers as s
+from corpus.api.exceptions import ERROR_RESPONSES
+from corpus.models import ApiToken, Document, Segment, Translation
+
+MAX_PAGE_SIZE = 500
+
+
+class PositionCursorPagination(CursorPagination):
+    ordering = "position"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class IdCursorPagination(CursorPagination):
+    ordering = "id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class NewestFirstPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+def visible_documents(request):
+    return Document.objects.visible_to(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Documents with per-language progress", responses={200: s.DocumentSerializer}),
+    retrieve=extend_schema(summary="One document with per-language progress", responses=ERROR_RESPONSES | {200: s.DocumentSerializer}),
+)
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.DocumentSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        return selectors.documents_with_stats(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        selectors.language_progress(page)
+        return page
+
+    def get_object(self):
+        document = super().get_object()
+        selectors.language_progress([document])
+        return document
+
+
+STATUS_CHOICES = [*(choice.value for choice in Translation.Status), "untranslated"]
+SEGMENT_FILTERS = [
+    *(
+        OpenApiParameter(
+            f"status_{language}",
+            OpenApiTypes.STR,
+            description=f"comma-separated {language} statuses: {', '.join(STATUS_CHOICES)}",
+        )
+        for language in settings.WORKBENCH_TARGET_LANGUAGES
+    ),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=[choice.value for choice in Segment.Kind]),
+    OpenApiParameter("q", OpenApiTypes.STR, description="text in the Chinese source"),
+    OpenApiParameter("q_target", OpenApiTypes.STR, description="text in a target translation"),
+    OpenApiParameter("target_language", OpenApiTypes.STR, description="limit q_target to one language"),
+]
+
+
+def segment_filter_arguments(params) -> dict:
+    statuses = {}
+    for language in settings.WORKBENCH_TARGET_LANGUAGES:
+        raw = params.get(f"status_{language}", "")
+        wanted = [value.strip() for value in raw.split(",") if value.strip()]
+        unknown = sorted(set(wanted) - set(STATUS_CHOICES))
+        if unknown:
+            from corpus.errors import InvalidInput
+
+            raise InvalidInput(
+                f"Unknown status {', '.join(unknown)} (known: {', '.join(STATUS_CHOICES)}).",
+                detail={"field": f"status_{language}"},
+            )
+        statuses[language] = wanted
+    kind = params.get("kind", "")
+    if kind and kind not in Segment.Kind.values:
+        from corpus.errors import InvalidInput
+
+        raise InvalidInput(f"Unknown kind '{kind}' (known: heading, body).", detail={"field": "kind"})
+    return {
+        "statuses": statuses,
+        "kind": kind,
+        "source_text": params.get("q", "")[:200],
+        "target_text": params.get("q_target", "")[:200],
+        "target_language": params.get("target_language", "")
+        if params.get("target_language", "") in settings.WORKBENCH_TARGET_LANGUAGES
+        else "",
+    }
+
+
+@extend_schema(
+    summary="A document's segments with their translations inline",
+    parameters=SEGMENT_FILTERS,
+    responses=ERROR_RESPONSES | {200: s.SegmentSerializer(many=True)},
+)
+class SegmentList(generics.ListAPIView):
+    serializer_class = s.SegmentSerializer
+    pagination_class = PositionCursorPagination
+
+    def get_queryset(self):
+        self.document = get_object_or_404(visible_documents(self.request), pk=self.kwargs["document_id"])
+        segments = Segment.objects.filter(document=self.document).defer("tokens")
+        return selectors.filter_segments(segments, **segment_filter_arguments(self.request.query_params))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        selectors.attach_translations(self.document.pk, page)
+        return page
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Live translations, filterable",
+        parameters=[
+            OpenApiParameter("document", OpenApiTypes.INT),
+            OpenApiParameter("language", OpenApiTypes.STR),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=[choice.value for choice in Translation.Status]),
+        ],
+    ),
+    retrieve=extend_schema(summary="One translation", responses=ERROR_RESPONSES | {200: s.TranslationSerializer}),
+    create=extend_schema(
+        summary="Create a draft for an untranslated span",
+        request=s.TranslationCreateSerializer,
+        responses=ERROR_RESPONSES | {201: s.TranslationSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change the text, based on a version (409 stale_version when it is not current)",
+        request=s.TranslationUpdateSerializer,
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer},
+    ),
+)
+class TranslationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.TranslationSerializer
+    pagination_class = IdCursorPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = Translation.objects.filter(
+            retired_at__isnull=True, document__in=visible_documents(self.request)
+        ).select_related("updated_by", "author")
+        if self.action == "list":
+            params = self.request.query_params
+            if params.get("document", "").isdigit():
+                queryset = queryset.filter(document_id=int(params["document"]))
+            if params.get("language"):
+                queryset = queryset.filter(language=params["language"])
+            if params.get("status"):
+                queryset = queryset.filter(status=params["status"])
+        return queryset
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated(s.TranslationCreateSerializer)
+        document = get_object_or_404(visible_documents(request), pk=data["document"])
+        translation = services.translation_create(
+            document=document,
+            language=data["language"],
+            first_position=data["first_position"],
+            last_position=data.get("last_position"),
+            text=data["text"],
+            actor=request.user,
+        )
+        return Response(s.TranslationSerializer(translation).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        translation = self.get_object()
+        data = self.validated(s.TranslationUpdateSerializer)
+        translation = services.translation_save(
+            translation=translation, text=data["text"], version=data["version"], actor=request.user
+        )
+        return Response(s.TranslationSerializer(translation).data)
+
+    def validated(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def review(self, service, serializer_class=s.VersionSerializer, **extra):
+        translation = self.get_object()
+        data = self.validated(serializer_class)
+        translation = service(translation=translation, actor=self.request.user, **data, **extra)
+        return Response(s.TranslationSerializer(translation).data)
+
+    @extend_schema(
+        summary="Submit for review (draft or rejected -> submitted)",
+        request=s.VersionSerializer,
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self.review(services.translation_submit)
+
+    @extend_schema(
+        summary="Approve (editors; not the author of the current version unless allowed)",
+        request=s.VersionSerializer,
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.review(services.translation_approve)
+
+    @extend_schema(
+        summary="Reject with a reason (editors)",
+        request=s.RejectSerializer,
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self.review(services.translation_reject, s.RejectSerializer)
+
+    @extend_schema(
+        summary="Reopen an approved translation (editors)",
+        request=s.ReopenSerializer,
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self.review(services.translation_reopen, s.ReopenSerializer)
+
+    @extend_schema(
+        summary="The translation's revisions, newest first",
+        responses=ERROR_RESPONSES | {200: s.RevisionSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=NewestFirstPagination)
+    def revisions(self, request, pk=None):
+        translation = get_object_or_404(
+            Translation.objects.filter(document__in=visible_documents(request)), pk=pk
+        )
+        revisions = translation.revisions.select_related("actor")
+        page = self.paginate_queryset(revisions)
+        return self.get_paginated_response(s.RevisionSerializer(page, many=True).data)
+
+
+class MeView(APIView):
+    @extend_schema(summary="The current user, roles and languages", responses={200: s.MeSerializer})
+    def get(self, request):
+        user = request.user
+        return Response(
+            {
+                "username": user.get_username(),
+                "roles": sorted(permissions.roles(user)),
+                "languages": sorted(permissions.languages(user)),
+                "is_admin": user.is_superuser,
+            }
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your API tokens"),
+    create=extend_schema(
+        summary="Create a token; the key is in this response only",
+        request=s.TokenCreateSerializer,
+        responses=ERROR_RESPONSES | {201: s.TokenCreatedSerializer},
+    ),
+    destroy=extend_schema(summary="Revoke one of your tokens", responses=ERROR_RESPONSES | {204: None}),
+)
+class TokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.TokenSerializer
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.TokenCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, key = tokens.token_create(user=request.user, name=serializer.validated_data["name"])
+        token.key = key
+        return Response(s.TokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        tokens.token_revoke(user=request.user, token_id=self.get_object().pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
