@@ -122,7 +122,9 @@ class Translation(models.Model):
                 condition=Q(status__in=["draft", "rejected"]) | ~Q(text=""),
                 name="translation_reviewed_not_empty",
             ),
-            models.CheckConstraint(condition=Q(language__regex=r"^[a-z]{2,3}$"), name="translation_language_code"),
+            models.CheckConstraint(
+                condition=Q(language__regex=r"^[a-z]{2,3}$"), name="translation_language_code"
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="translation_version_positive"),
         ]
         indexes = [
@@ -182,7 +184,9 @@ class Revision(models.Model):
 class LanguageAccess(models.Model):
     """Limits a user to some target languages; a user without a row may work in every language."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_access")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_access"
+    )
     languages = ArrayField(models.CharField(max_length=3), default=list, blank=True)
 
     def __str__(self) -> str:

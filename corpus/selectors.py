@@ -51,7 +51,11 @@ class LanguageProgress:
 def documents_with_stats(user) -> QuerySet[Document]:
     return (
         Document.objects.visible_to(user)
-        .annotate(segment_count=Count("segments"), word_count=Sum("segments__words"), char_count=Sum("segments__chars"))
+        .annotate(
+            segment_count=Count("segments"),
+            word_count=Sum("segments__words"),
+            char_count=Sum("segments__chars"),
+        )
         .order_by("id")
     )
 

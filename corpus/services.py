@@ -184,7 +184,9 @@ def _clean_text(text: str) -> str:
 def validate_language(language: str) -> str:
     if language not in settings.WORKBENCH_TARGET_LANGUAGES:
         known = ", ".join(settings.WORKBENCH_TARGET_LANGUAGES)
-        raise InvalidInput(f"Unknown target language '{language}' (known: {known}).", detail={"field": "language"})
+        raise InvalidInput(
+            f"Unknown target language '{language}' (known: {known}).", detail={"field": "language"}
+        )
     return language
 
 
@@ -332,7 +334,9 @@ def translation_reject(*, translation: Translation | int, version: int, reason: 
 
 
 @transaction.atomic
-def translation_reopen(*, translation: Translation | int, version: int, actor, reason: str = "") -> Translation:
+def translation_reopen(
+    *, translation: Translation | int, version: int, actor, reason: str = ""
+) -> Translation:
     current = _locked(translation)
     permissions.ensure(permissions.can_review(actor, current.language))
     _check_version(current, version)

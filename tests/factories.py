@@ -16,7 +16,9 @@ PASSWORD = "a-long-test-password-1"
 
 def make_document(text: str | None = None, *, title: str = "") -> Document:
     number = next(_counter)
-    text = text or f"测试标题{number}\n第一句话讲到{number}个问题。第二句话说“你好！”他说。\n第三段只有一句。\n"
+    text = (
+        text or f"测试标题{number}\n第一句话讲到{number}个问题。第二句话说“你好！”他说。\n第三段只有一句。\n"
+    )
     return document_import(data=text.encode(), file_name=f"test-{number}.txt", title=title).document
 
 

@@ -35,7 +35,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = _DEV_SECRET
 elif not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY must be a real secret of at least 32 characters when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be a real secret of at least 32 characters when DEBUG is off."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

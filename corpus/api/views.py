@@ -45,7 +45,10 @@ def visible_documents(request):
 
 @extend_schema_view(
     list=extend_schema(summary="Documents with per-language progress", responses={200: s.DocumentSerializer}),
-    retrieve=extend_schema(summary="One document with per-language progress", responses=ERROR_RESPONSES | {200: s.DocumentSerializer}),
+    retrieve=extend_schema(
+        summary="One document with per-language progress",
+        responses=ERROR_RESPONSES | {200: s.DocumentSerializer},
+    ),
 )
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DocumentSerializer
@@ -138,10 +141,14 @@ class SegmentList(generics.ListAPIView):
         parameters=[
             OpenApiParameter("document", OpenApiTypes.INT),
             OpenApiParameter("language", OpenApiTypes.STR),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=[choice.value for choice in Translation.Status]),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=[choice.value for choice in Translation.Status]
+            ),
         ],
     ),
-    retrieve=extend_schema(summary="One translation", responses=ERROR_RESPONSES | {200: s.TranslationSerializer}),
+    retrieve=extend_schema(
+        summary="One translation", responses=ERROR_RESPONSES | {200: s.TranslationSerializer}
+    ),
     create=extend_schema(
         summary="Create a draft for an untranslated span",
         request=s.TranslationCreateSerializer,
@@ -279,7 +286,9 @@ class MeView(APIView):
     ),
     destroy=extend_schema(summary="Revoke one of your tokens", responses=ERROR_RESPONSES | {204: None}),
 )
-class TokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class TokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     serializer_class = s.TokenSerializer
     pagination_class = IdCursorPagination
 

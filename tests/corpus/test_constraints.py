@@ -44,7 +44,9 @@ def test_retired_spans_do_not_block(document):
 
 @pytest.mark.django_db
 def test_overlap_refused_by_the_service_with_a_clear_error(document, translator_en):
-    translation_create(document=document, language="en", first_position=0, last_position=1, text="a", actor=translator_en)
+    translation_create(
+        document=document, language="en", first_position=0, last_position=1, text="a", actor=translator_en
+    )
     with pytest.raises(InvalidSpan, match=r"overlaps translation \d+ \(en, segments 0\.\.1\)"):
         translation_create(document=document, language="en", first_position=1, text="b", actor=translator_en)
 
@@ -78,12 +80,24 @@ def test_reversed_span_and_unknown_language_code_are_refused(document):
 @pytest.mark.django_db
 def test_segments_are_immutable_and_history_append_only(document):
     segment = document.segments.first()
-    with pytest.raises((IntegrityError, InternalError, DatabaseError), match="immutable"), transaction.atomic():
+    with (
+        pytest.raises((IntegrityError, InternalError, DatabaseError), match="immutable"),
+        transaction.atomic(),
+    ):
         Segment.objects.filter(pk=segment.pk).update(text="changed")
     translation = raw_translation(document, 0, 0)
     revision = Revision.objects.create(
-        translation=translation, action="edit", text="x", status="draft", version=1, first_position=0, last_position=0
+        translation=translation,
+        action="edit",
+        text="x",
+        status="draft",
+        version=1,
+        first_position=0,
+        last_position=0,
     )
-    with pytest.raises((IntegrityError, InternalError, DatabaseError), match="append-only"), transaction.atomic():
+    with (
+        pytest.raises((IntegrityError, InternalError, DatabaseError), match="append-only"),
+        transaction.atomic(),
+    ):
         Revision.objects.filter(pk=revision.pk).update(text="rewritten")
     assert connection.is_usable()

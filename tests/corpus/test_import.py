@@ -5,7 +5,12 @@ from corpus.models import Document, Revision, Segment, Translation
 
 
 def table_counts():
-    return (Document.objects.count(), Segment.objects.count(), Translation.objects.count(), Revision.objects.count())
+    return (
+        Document.objects.count(),
+        Segment.objects.count(),
+        Translation.objects.count(),
+        Revision.objects.count(),
+    )
 
 
 @pytest.mark.django_db

@@ -15,7 +15,14 @@ def test_normalise_composes_nfc():
 
 def test_closing_quotes_and_brackets_stay_with_their_sentence():
     text = "他说：“我们走吧。”大家都同意。（这是注释。）最后一句！？然后……结束"
-    assert split_sentences(text) == ["他说：“我们走吧。”", "大家都同意。", "（这是注释。）", "最后一句！？", "然后……", "结束"]
+    assert split_sentences(text) == [
+        "他说：“我们走吧。”",
+        "大家都同意。",
+        "（这是注释。）",
+        "最后一句！？",
+        "然后……",
+        "结束",
+    ]
 
 
 def test_headings():
@@ -40,7 +47,9 @@ def test_seed_document_segmentation_is_pinned():
     assert source.segments[0].text.startswith("【编者按】") and source.segments[0].kind == "body"
     # The rule in corpus/segmentation.py gives 215 segments (205 sentences and 10 headings).
     assert len(source.segments) == 215
-    assert [line.text for line in source.korean_lines] == ["코로나 이후 국제 거버넌스 혁신으로 다자간 협력 강화하자"]
+    assert [line.text for line in source.korean_lines] == [
+        "코로나 이후 국제 거버넌스 혁신으로 다자간 협력 강화하자"
+    ]
     for segment in source.segments:
         assert "\u00a0" not in segment.text and "\u3000" not in segment.text
         assert segment.words > 0 and segment.chars >= len(segment.text.replace(" ", ""))

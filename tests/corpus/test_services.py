@@ -28,7 +28,16 @@ def test_full_workflow_leaves_a_revision_for_every_change(draft, translator_en, 
     t = services.translation_approve(translation=t, version=6, actor=editor)
     t = services.translation_reopen(translation=t, version=7, actor=editor)
     assert t.status == "submitted" and t.version == 8
-    assert [a for a, _, _ in actions(t)] == ["create", "edit", "submit", "reject", "edit", "submit", "approve", "reopen"]
+    assert [a for a, _, _ in actions(t)] == [
+        "create",
+        "edit",
+        "submit",
+        "reject",
+        "edit",
+        "submit",
+        "approve",
+        "reopen",
+    ]
     assert [v for _, v, _ in actions(t)] == list(range(1, 9))
 
 
@@ -56,7 +65,9 @@ def test_translator_cannot_change_approved_text_or_review(draft, translator_en, 
 
 @pytest.mark.django_db
 def test_four_eyes_review(document, editor, editor2, settings):
-    t = services.translation_create(document=document, language="ko", first_position=1, text="제목", actor=editor)
+    t = services.translation_create(
+        document=document, language="ko", first_position=1, text="제목", actor=editor
+    )
     t = services.translation_submit(translation=t, version=1, actor=editor)
     with pytest.raises(ForbiddenAction, match="Four-eyes"):
         services.translation_approve(translation=t, version=2, actor=editor)
@@ -67,7 +78,9 @@ def test_four_eyes_review(document, editor, editor2, settings):
 
 @pytest.mark.django_db
 def test_four_eyes_second_editor_may_approve(document, editor, editor2):
-    t = services.translation_create(document=document, language="ko", first_position=1, text="제목", actor=editor)
+    t = services.translation_create(
+        document=document, language="ko", first_position=1, text="제목", actor=editor
+    )
     t = services.translation_submit(translation=t, version=1, actor=editor)
     assert services.translation_approve(translation=t, version=2, actor=editor2).status == "approved"
 
@@ -88,5 +101,7 @@ def test_invalid_transitions_and_inputs(draft, translator_en, translator_ko, edi
     with pytest.raises(ForbiddenAction, match="do not work in the language 'en'"):
         services.translation_save(translation=t, text="x", version=2, actor=translator_ko)
     with pytest.raises(InvalidInput, match="Unknown target language 'fr'"):
-        services.translation_create(document=draft.document, language="fr", first_position=3, text="x", actor=editor)
+        services.translation_create(
+            document=draft.document, language="fr", first_position=3, text="x", actor=editor
+        )
     assert Translation.objects.get(pk=t.pk).version == 2

@@ -20,9 +20,16 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         ensure_groups()
         if not Document.objects.exists():
-            call_command("import_source", str(settings.WORKBENCH_SEED_PATH), title="疫情与全球化（三篇）", stdout=self.stdout)
+            call_command(
+                "import_source",
+                str(settings.WORKBENCH_SEED_PATH),
+                title="疫情与全球化（三篇）",
+                stdout=self.stdout,
+            )
         user_model = get_user_model()
         if not user_model.objects.exists():
             password = secrets.token_urlsafe(12)
             user_model.objects.create_superuser(username="admin", email="", password=password)
-            self.stdout.write(self.style.WARNING(f"Created the local admin 'admin'. Password (shown once): {password}"))
+            self.stdout.write(
+                self.style.WARNING(f"Created the local admin 'admin'. Password (shown once): {password}")
+            )

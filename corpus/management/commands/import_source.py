@@ -29,4 +29,6 @@ class Command(BaseCommand):
                 f"{result.translations} translations from the source."
             )
         else:
-            self.stdout.write(f"Already imported as document {document.pk} '{document.title}'; nothing changed.")
+            self.stdout.write(
+                f"Already imported as document {document.pk} '{document.title}'; nothing changed."
+            )
