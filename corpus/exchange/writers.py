@@ -59,14 +59,15 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
-from itertools import groupby
+from datetime import UTC, datetime, timedelta
+from itertools import chain, groupby
 from operator import attrgetter
 
 from lxml import etree
 
 from .units import (
     CREATION_TOOL,
+    SUBSTATE_PREFIX,
     ExportUnit,
     location_note,
     status_to_state12,
@@ -141,8 +142,16 @@ def _check_pair(unit: ExportUnit, source_lang: str, target_lang: str) -> None:
         )
 
 
+_ZERO = timedelta(0)
+
+
 def _tmx_date(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if value.utcoffset() != _ZERO:
+        value = value.astimezone(UTC)
+    return (
+        f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        f"T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
+    )
 
 
 def _drain(buffer: io.BytesIO) -> bytes:
@@ -152,23 +161,41 @@ def _drain(buffer: io.BytesIO) -> bytes:
     return data
 
 
+Template = Callable[[str, str, bool, bool], etree._Element]
+Fill = Callable[[etree._Element, ExportUnit], None]
+
+
 def _xml_stream(
     units: Iterable[ExportUnit],
     xf: etree.xmlfile,
     buffer: io.BytesIO,
-    build: Callable[[ExportUnit], etree._Element],
+    template: Template,
+    fill: Fill,
     source_lang: str,
     target_lang: str,
     chunk_size: int,
 ) -> Iterator[bytes]:
-    """Write one element per unit, yielding the buffer every ``chunk_size`` units."""
+    """Write one element per unit, yielding the buffer every ``chunk_size`` units.
+
+    Each unit's element is a copy of a prebuilt template (one per variant: whether the source side
+    has a status / a version) whose texts and attributes ``fill`` sets; copying a small subtree in
+    lxml is about four times faster than building it element by element.
+    """
+    templates: dict[tuple[bool, bool], etree._Element] = {}
     pending = 0
     for unit in units:
-        _check_pair(unit, source_lang, target_lang)
+        if unit.source_lang != source_lang or unit.target_lang != target_lang:
+            _check_pair(unit, source_lang, target_lang)
+        key = (unit.source_status is not None, unit.source_version is not None)
+        prototype = templates.get(key)
+        if prototype is None:
+            prototype = templates[key] = template(source_lang, target_lang, *key)
+        element = prototype.__copy__()
         try:
-            element = build(unit)
+            fill(element, unit)
         except ValueError:  # lxml: "All strings must be XML compatible"
-            element = build(_clean(unit))
+            element = prototype.__copy__()
+            fill(element, _clean(unit))
         xf.write(element, "\n")
         pending += 1
         if pending >= chunk_size:
@@ -184,26 +211,46 @@ def _prop(parent: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(parent, "prop", type=kind).text = value
 
 
-def _tmx_tu(unit: ExportUnit) -> etree._Element:
+def _tmx_template(
+    source_lang: str, target_lang: str, source_status: bool, source_version: bool
+) -> etree._Element:
     sub = etree.SubElement
-    tu = etree.Element("tu", tuid=unit.unit_id, changedate=_tmx_date(unit.changed_at))
+    tu = etree.Element("tu")
+    for kind in ("x-document-id", "x-document-title", "x-first-position", "x-last-position"):
+        sub(tu, "prop", type=kind)
+    tuv = sub(tu, "tuv", {XML_LANG: source_lang})
+    if source_status:
+        sub(tuv, "prop", type="x-status")
+    if source_version:
+        sub(tuv, "prop", type="x-version")
+    sub(tuv, "seg")
+    tuv = sub(tu, "tuv", {XML_LANG: target_lang})
+    sub(tuv, "prop", type="x-status")
+    sub(tuv, "prop", type="x-version")
+    sub(tuv, "seg")
+    return tu
+
+
+def _tmx_fill(tu: etree._Element, unit: ExportUnit) -> None:
+    tu.set("tuid", unit.unit_id)
+    tu.set("changedate", _tmx_date(unit.changed_at))
     if unit.first_position != unit.last_position:
         tu.set("segtype", "block")
-    sub(tu, "prop", type="x-document-id").text = str(unit.document_id)
-    sub(tu, "prop", type="x-document-title").text = unit.document_title
-    sub(tu, "prop", type="x-first-position").text = str(unit.first_position)
-    sub(tu, "prop", type="x-last-position").text = str(unit.last_position)
-    tuv = sub(tu, "tuv", {XML_LANG: unit.source_lang})
+    document_id, title, first, last, source, target = tu
+    document_id.text = str(unit.document_id)
+    title.text = unit.document_title
+    first.text = str(unit.first_position)
+    last.text = str(unit.last_position)
+    i = 0
     if unit.source_status is not None:
-        sub(tuv, "prop", type="x-status").text = unit.source_status
+        source[0].text = unit.source_status
+        i = 1
     if unit.source_version is not None:
-        sub(tuv, "prop", type="x-version").text = str(unit.source_version)
-    sub(tuv, "seg").text = unit.source_text
-    tuv = sub(tu, "tuv", {XML_LANG: unit.target_lang})
-    sub(tuv, "prop", type="x-status").text = unit.target_status
-    sub(tuv, "prop", type="x-version").text = str(unit.target_version)
-    sub(tuv, "seg").text = unit.target_text
-    return tu
+        source[i].text = str(unit.source_version)
+    source[-1].text = unit.source_text
+    target[0].text = unit.target_status
+    target[1].text = str(unit.target_version)
+    target[2].text = unit.target_text
 
 
 def write_tmx(
@@ -220,7 +267,6 @@ def write_tmx(
     buffer = io.BytesIO()
     with etree.xmlfile(buffer, encoding="UTF-8") as xf:
         xf.write_declaration()
-        xf.write("\n")
         with xf.element("tmx", version="1.4"):
             xf.write("\n")
             header = etree.Element(
@@ -240,48 +286,65 @@ def write_tmx(
             xf.write(header, "\n")
             with xf.element("body"):
                 xf.write("\n")
-                yield from _xml_stream(units, xf, buffer, _tmx_tu, source_lang, target_lang, chunk_size)
+                yield from _xml_stream(
+                    units, xf, buffer, _tmx_template, _tmx_fill, source_lang, target_lang, chunk_size
+                )
             xf.write("\n")
-        xf.write("\n")
+    buffer.write(b"\n")
     yield _drain(buffer)
 
 
 # --- XLIFF 1.2 ----------------------------------------------------------------------------------
 
 
-def _xliff12_unit(unit: ExportUnit) -> etree._Element:
+_CONTEXT_TYPES_12 = ("x-document-id", "x-first-position", "x-last-position", "x-status", "x-version")
+
+
+def _xliff12_template(
+    source_lang: str, target_lang: str, source_status: bool, source_version: bool
+) -> etree._Element:
     # Elements are created without a namespace: they are written inside <xliff xmlns="urn:...:1.2">,
     # so in the document they are in the XLIFF namespace (and lxml does not redeclare it on each one).
     sub = etree.SubElement
-    tu = etree.Element(
-        "trans-unit",
-        {
-            "id": unit.unit_id,
-            "resname": unit_resname(unit.document_id, unit.first_position, unit.last_position),
-            XML_SPACE: "preserve",
-        },
-    )
+    tu = etree.Element("trans-unit", {"id": "", "resname": "", XML_SPACE: "preserve"})
+    sub(tu, "source", {XML_LANG: source_lang})
+    sub(tu, "target", {XML_LANG: target_lang, "state": ""})
+    group = sub(tu, "context-group", name=CREATION_TOOL, purpose="location")
+    kinds = [*_CONTEXT_TYPES_12]
+    if source_status:
+        kinds.append("x-source-status")
+    if source_version:
+        kinds.append("x-source-version")
+    kinds.append("x-changed-at")
+    for kind in kinds:
+        sub(group, "context", {"context-type": kind})
+    sub(tu, "note", {"from": CREATION_TOOL})
+    return tu
+
+
+def _xliff12_fill(tu: etree._Element, unit: ExportUnit) -> None:
+    tu.set("id", unit.unit_id)
+    tu.set("resname", unit_resname(unit.document_id, unit.first_position, unit.last_position))
     if unit.target_status == "approved":
         tu.set("approved", "yes")
-    sub(tu, "source", {XML_LANG: unit.source_lang}).text = unit.source_text
-    sub(
-        tu,
-        "target",
-        {XML_LANG: unit.target_lang, "state": status_to_state12(unit.target_status, unit.target_text)},
-    ).text = unit.target_text
-    group = sub(tu, "context-group", name=CREATION_TOOL, purpose="location")
-    sub(group, "context", {"context-type": "x-document-id"}).text = str(unit.document_id)
-    sub(group, "context", {"context-type": "x-first-position"}).text = str(unit.first_position)
-    sub(group, "context", {"context-type": "x-last-position"}).text = str(unit.last_position)
-    sub(group, "context", {"context-type": "x-status"}).text = unit.target_status
-    sub(group, "context", {"context-type": "x-version"}).text = str(unit.target_version)
+    source, target, group, note = tu
+    source.text = unit.source_text
+    target.set("state", status_to_state12(unit.target_status, unit.target_text))
+    target.text = unit.target_text
+    group[0].text = str(unit.document_id)
+    group[1].text = str(unit.first_position)
+    group[2].text = str(unit.last_position)
+    group[3].text = unit.target_status
+    group[4].text = str(unit.target_version)
+    i = 5
     if unit.source_status is not None:
-        sub(group, "context", {"context-type": "x-source-status"}).text = unit.source_status
+        group[i].text = unit.source_status
+        i += 1
     if unit.source_version is not None:
-        sub(group, "context", {"context-type": "x-source-version"}).text = str(unit.source_version)
-    sub(group, "context", {"context-type": "x-changed-at"}).text = unit.changed_at.isoformat()
-    sub(tu, "note", {"from": CREATION_TOOL}).text = location_note(unit)
-    return tu
+        group[i].text = str(unit.source_version)
+        i += 1
+    group[i].text = unit.changed_at.isoformat()
+    note.text = location_note(unit)
 
 
 def write_xliff(
@@ -324,20 +387,21 @@ def write_xliff(
 
     with etree.xmlfile(buffer, encoding="UTF-8") as xf:
         xf.write_declaration()
-        xf.write("\n")
         with xf.element(f"{{{XLIFF12_NS}}}xliff", nsmap={None: XLIFF12_NS}, version="1.2"):
             xf.write("\n")
             for _, group in groupby(units, key=attrgetter("document_id")):
-                first = next(group)
+                run = iter(group)
+                first = next(run)
                 with xf.element(f"{{{XLIFF12_NS}}}file", file_attributes(_xml_safe(first.document_title))):
                     write_header(xf)
                     with xf.element(f"{{{XLIFF12_NS}}}body"):
                         xf.write("\n")
                         yield from _xml_stream(
-                            _chain_one(first, group),
+                            chain((first,), run),
                             xf,
                             buffer,
-                            _xliff12_unit,
+                            _xliff12_template,
+                            _xliff12_fill,
                             source_lang,
                             target_lang,
                             chunk_size,
@@ -349,13 +413,8 @@ def write_xliff(
                     with xf.element(f"{{{XLIFF12_NS}}}body"):
                         pass
                 xf.write("\n")
-        xf.write("\n")
+    buffer.write(b"\n")
     yield _drain(buffer)
-
-
-def _chain_one(first: ExportUnit, rest: Iterable[ExportUnit]) -> Iterator[ExportUnit]:
-    yield first
-    yield from rest
 
 
 # --- XLIFF 2.0 ----------------------------------------------------------------------------------
@@ -365,39 +424,51 @@ def _meta(group: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(group, MDA_META, type=kind).text = value
 
 
-def _xliff20_unit(unit: ExportUnit) -> etree._Element:
+def _xliff20_template(
+    source_lang: str, target_lang: str, source_status: bool, source_version: bool
+) -> etree._Element:
     # Same no-namespace trick as XLIFF 1.2 for the core elements; mda elements carry their namespace.
     sub = etree.SubElement
-    element = etree.Element(
-        "unit",
-        {
-            "id": unit.unit_id,
-            "name": unit_resname(unit.document_id, unit.first_position, unit.last_position),
-            XML_SPACE: "preserve",
-        },
-        nsmap={"mda": MDA_NS},
-    )
-    group = sub(sub(element, MDA_METADATA), MDA_GROUP, category=CREATION_TOOL)
-    sub(group, MDA_META, type="document-id").text = str(unit.document_id)
-    sub(group, MDA_META, type="first-position").text = str(unit.first_position)
-    sub(group, MDA_META, type="last-position").text = str(unit.last_position)
-    sub(group, MDA_META, type="status").text = unit.target_status
-    sub(group, MDA_META, type="version").text = str(unit.target_version)
+    unit = etree.Element("unit", {"id": "", "name": "", XML_SPACE: "preserve"}, nsmap={"mda": MDA_NS})
+    group = sub(sub(unit, MDA_METADATA), MDA_GROUP, category=CREATION_TOOL)
+    kinds = ["document-id", "first-position", "last-position", "status", "version"]
+    if source_status:
+        kinds.append("source-status")
+    if source_version:
+        kinds.append("source-version")
+    kinds.append("changed-at")
+    for kind in kinds:
+        sub(group, MDA_META, type=kind)
+    sub(sub(unit, "notes"), "note", category="location")
+    segment = sub(unit, "segment", state="", subState="")
+    sub(segment, "source")
+    sub(segment, "target")
+    return unit
+
+
+def _xliff20_fill(element: etree._Element, unit: ExportUnit) -> None:
+    element.set("id", unit.unit_id)
+    element.set("name", unit_resname(unit.document_id, unit.first_position, unit.last_position))
+    metadata, notes, segment = element
+    group = metadata[0]
+    group[0].text = str(unit.document_id)
+    group[1].text = str(unit.first_position)
+    group[2].text = str(unit.last_position)
+    group[3].text = unit.target_status
+    group[4].text = str(unit.target_version)
+    i = 5
     if unit.source_status is not None:
-        sub(group, MDA_META, type="source-status").text = unit.source_status
+        group[i].text = unit.source_status
+        i += 1
     if unit.source_version is not None:
-        sub(group, MDA_META, type="source-version").text = str(unit.source_version)
-    sub(group, MDA_META, type="changed-at").text = unit.changed_at.isoformat()
-    sub(sub(element, "notes"), "note", category="location").text = location_note(unit)
-    segment = sub(
-        element,
-        "segment",
-        state=status_to_state20(unit.target_status),
-        subState=f"tw:{unit.target_status}",
-    )
-    sub(segment, "source").text = unit.source_text
-    sub(segment, "target").text = unit.target_text
-    return element
+        group[i].text = str(unit.source_version)
+        i += 1
+    group[i].text = unit.changed_at.isoformat()
+    notes[0].text = location_note(unit)
+    segment.set("state", status_to_state20(unit.target_status))
+    segment.set("subState", SUBSTATE_PREFIX + unit.target_status)
+    segment[0].text = unit.source_text
+    segment[1].text = unit.target_text
 
 
 def write_xliff2(
@@ -424,7 +495,6 @@ def write_xliff2(
 
     with etree.xmlfile(buffer, encoding="UTF-8") as xf:
         xf.write_declaration()
-        xf.write("\n")
         with xf.element(
             f"{{{XLIFF20_NS}}}xliff",
             nsmap={None: XLIFF20_NS, "mda": MDA_NS},
@@ -434,17 +504,19 @@ def write_xliff2(
         ):
             xf.write("\n")
             for _, group in groupby(units, key=attrgetter("document_id")):
-                first = next(group)
+                run = iter(group)
+                first = next(run)
                 files += 1
                 with xf.element(
                     f"{{{XLIFF20_NS}}}file", id=f"f{files}", original=_xml_safe(first.document_title)
                 ):
                     write_file_metadata(xf)
                     yield from _xml_stream(
-                        _chain_one(first, group),
+                        chain((first,), run),
                         xf,
                         buffer,
-                        _xliff20_unit,
+                        _xliff20_template,
+                        _xliff20_fill,
                         source_lang,
                         target_lang,
                         chunk_size,
@@ -455,7 +527,7 @@ def write_xliff2(
                 with xf.element(f"{{{XLIFF20_NS}}}file", id="f1"):
                     write_file_metadata(xf)
                 xf.write("\n")
-        xf.write("\n")
+    buffer.write(b"\n")
     yield _drain(buffer)
 
 
