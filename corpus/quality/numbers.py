@@ -286,12 +286,11 @@ def _zh_mentions(text: str) -> list[NumberMention]:
         has_digits = any(c.isdigit() and c.isascii() for c in num)
         pct = bool(m.group("pct")) or after in ("%", "％")
         if not has_digits and not pct:
-            # Chinese numerals count only before a measure word or unit
-            if not after and not more:
-                continue
             if start > 0 and text[start - 1] in "数几上":
                 continue  # 数十年, 几百个: no definite number
-            explicit_zh = num not in ("一", "二")  # 一个 is mostly "a"; 二次 is "secondary"
+            # Chinese numerals are explicit only before a measure word or unit; elsewhere (一带一路,
+            # 二战, 五大常任理事国, 一到两年) they are kept for matching only
+            explicit_zh = bool(after or more) and num not in ("一", "二")  # 一个 ~ "a"; 二次 ~ "secondary"
         else:
             explicit_zh = True
         # 第三, 第19: ordinals
