@@ -89,11 +89,19 @@ def _decode_utf8(data: bytes, what: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = _line_at(data, exc.start)
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            raise FormatError(
+                f"{what} file is truncated: it ends in the middle of a UTF-8 character "
+                f"(offset {exc.start}, line {line})",
+                line=line,
+                offset=exc.start,
+            ) from None
         bad = data[exc.start : exc.start + 1].hex().upper()
         raise FormatError(
             f"{what} file is not valid UTF-8: byte 0x{bad} at offset {exc.start} "
-            f"(line {_line_at(data, exc.start)}); save it as UTF-8 and import it again",
-            line=_line_at(data, exc.start),
+            f"(line {line}); save it as UTF-8 and import it again",
+            line=line,
             offset=exc.start,
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
