@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from corpus.models import Document, Translation
 
 STATUSES = [choice.value for choice in Translation.Status]
+STATUS_FILTER_CHOICES = [*STATUSES, "untranslated"]
 
 
 @dataclass
@@ -171,3 +172,83 @@ def attach_translations(document_id: int, segments: list, languages: list[str] |
                 if translation.first_position <= segment.position <= translation.last_position:
                     segment.translations[language] = translation
                     break
+
+
+@dataclass
+class EditorCell:
+    """One translation cell of the editor: a live span, or an untranslated segment."""
+
+    language: str
+    translation: Translation | None
+    first: int
+    last: int
+    rowspan: int = 1
+
+    @property
+    def status(self) -> str:
+        return self.translation.status if self.translation else "untranslated"
+
+
+@dataclass
+class EditorRow:
+    segment: object
+    cells: list[EditorCell | None]  # None: covered by a span that starts on an earlier row
+
+
+def editor_rows(segments: list, languages: list[str]) -> list[EditorRow]:
+    """Rows for the editor table; a span covering several shown rows is one cell with a rowspan."""
+    rows: list[EditorRow] = []
+    open_cells: dict[str, EditorCell | None] = dict.fromkeys(languages)
+    for segment in segments:
+        cells: list[EditorCell | None] = []
+        for language in languages:
+            translation = segment.translations.get(language)
+            current = open_cells[language]
+            if (
+                translation is not None
+                and current is not None
+                and current.translation is not None
+                and current.translation.pk == translation.pk
+            ):
+                current.rowspan += 1
+                cells.append(None)
+                continue
+            if translation is None:
+                cell = EditorCell(language, None, segment.position, segment.position)
+            else:
+                cell = EditorCell(
+                    language, translation, translation.first_position, translation.last_position
+                )
+            open_cells[language] = cell
+            cells.append(cell)
+        rows.append(EditorRow(segment, cells))
+    return rows
+
+
+def parse_segment_filters(params) -> dict:
+    """The segment filters of a query string (API and editor share them); unknown values are refused."""
+    from corpus.errors import InvalidInput
+    from corpus.models import Segment
+
+    statuses = {}
+    for language in settings.WORKBENCH_TARGET_LANGUAGES:
+        raw = params.get(f"status_{language}", "")
+        wanted = [value.strip() for value in raw.split(",") if value.strip()]
+        unknown = sorted(set(wanted) - set(STATUS_FILTER_CHOICES))
+        if unknown:
+            raise InvalidInput(
+                f"Unknown status {', '.join(unknown)} (known: {', '.join(STATUS_FILTER_CHOICES)}).",
+                detail={"field": f"status_{language}"},
+            )
+        statuses[language] = wanted
+    kind = params.get("kind", "")
+    if kind and kind not in Segment.Kind.values:
+        raise InvalidInput(f"Unknown kind '{kind}' (known: heading, body).", detail={"field": "kind"})
+    target_language = params.get("target_language", "")
+    return {
+        "statuses": statuses,
+        "kind": kind,
+        "source_text": params.get("q", "")[:200],
+        "target_text": params.get("q_target", "")[:200],
+        "target_language": target_language if target_language in settings.WORKBENCH_TARGET_LANGUAGES else "",
+    }

@@ -346,3 +346,28 @@ def translation_reopen(
     _touch(current, actor, ["status"])
     _record(current, Action.REOPEN, actor, comment=(reason or "").strip())
     return current
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    approved: list[Translation]
+    skipped: list[tuple[int, str]]  # (translation id, reason)
+
+
+def translations_bulk_approve(*, translations: list[Translation], actor) -> BulkResult:
+    """Approve each submitted translation at its current version; each approval is its own transaction.
+
+    A translation the editor may not approve (four-eyes, language) or that changed meanwhile is skipped
+    with its reason, so one refusal does not undo the others.
+    """
+    from corpus.errors import WorkbenchError
+
+    approved, skipped = [], []
+    for translation in translations:
+        try:
+            approved.append(
+                translation_approve(translation=translation, version=translation.version, actor=actor)
+            )
+        except WorkbenchError as error:
+            skipped.append((translation.pk, error.message))
+    return BulkResult(approved, skipped)

@@ -68,7 +68,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return document
 
 
-STATUS_CHOICES = [*(choice.value for choice in Translation.Status), "untranslated"]
+STATUS_CHOICES = selectors.STATUS_FILTER_CHOICES
 SEGMENT_FILTERS = [
     *(
         OpenApiParameter(
@@ -85,36 +85,6 @@ SEGMENT_FILTERS = [
 ]
 
 
-def segment_filter_arguments(params) -> dict:
-    statuses = {}
-    for language in settings.WORKBENCH_TARGET_LANGUAGES:
-        raw = params.get(f"status_{language}", "")
-        wanted = [value.strip() for value in raw.split(",") if value.strip()]
-        unknown = sorted(set(wanted) - set(STATUS_CHOICES))
-        if unknown:
-            from corpus.errors import InvalidInput
-
-            raise InvalidInput(
-                f"Unknown status {', '.join(unknown)} (known: {', '.join(STATUS_CHOICES)}).",
-                detail={"field": f"status_{language}"},
-            )
-        statuses[language] = wanted
-    kind = params.get("kind", "")
-    if kind and kind not in Segment.Kind.values:
-        from corpus.errors import InvalidInput
-
-        raise InvalidInput(f"Unknown kind '{kind}' (known: heading, body).", detail={"field": "kind"})
-    return {
-        "statuses": statuses,
-        "kind": kind,
-        "source_text": params.get("q", "")[:200],
-        "target_text": params.get("q_target", "")[:200],
-        "target_language": params.get("target_language", "")
-        if params.get("target_language", "") in settings.WORKBENCH_TARGET_LANGUAGES
-        else "",
-    }
-
-
 @extend_schema(
     summary="A document's segments with their translations inline",
     parameters=SEGMENT_FILTERS,
@@ -127,7 +97,9 @@ class SegmentList(generics.ListAPIView):
     def get_queryset(self):
         self.document = get_object_or_404(visible_documents(self.request), pk=self.kwargs["document_id"])
         segments = Segment.objects.filter(document=self.document).defer("tokens")
-        return selectors.filter_segments(segments, **segment_filter_arguments(self.request.query_params))
+        return selectors.filter_segments(
+            segments, **selectors.parse_segment_filters(self.request.query_params)
+        )
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

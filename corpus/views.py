@@ -1,0 +1,272 @@
+"""The browser editor: thin views over corpus.selectors and corpus.services, rendering htmx partials.
+
+Every write goes through a service; the views only pick the fragment to render: a cell in view
+mode, in edit mode (with the typed text and an error), or in conflict mode (theirs and yours).
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from corpus import permissions, selectors, services
+from corpus.diffs import diff_html
+from corpus.errors import StaleVersion, WorkbenchError
+from corpus.models import Document, Segment, Translation
+
+PAGE_ROWS = 100
+ACTIONS = {
+    "submit": services.translation_submit,
+    "approve": services.translation_approve,
+    "reject": services.translation_reject,
+    "reopen": services.translation_reopen,
+}
+
+
+def _document(request, document_id: int) -> Document:
+    return get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
+
+
+def _filters(request) -> dict:
+    return selectors.parse_segment_filters(request.GET)
+
+
+def _languages(request) -> list[str]:
+    hidden = set(request.GET.getlist("hide"))
+    return [language for language in settings.WORKBENCH_TARGET_LANGUAGES if language not in hidden]
+
+
+def _user_context(request) -> dict:
+    user = request.user
+    return {
+        "user_languages": sorted(permissions.languages(user)) if permissions.roles(user) else [],
+        "is_editor": permissions.is_editor(user),
+    }
+
+
+def _rows_context(request, document: Document, after: int) -> dict:
+    languages = _languages(request)
+    segments = Segment.objects.filter(document=document, position__gt=after).defer("tokens")
+    segments = list(
+        selectors.filter_segments(segments, **_filters(request)).order_by("position")[: PAGE_ROWS + 1]
+    )
+    more = len(segments) > PAGE_ROWS
+    segments = segments[:PAGE_ROWS]
+    selectors.attach_translations(document.pk, segments, languages)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return {
+        "document": document,
+        "languages": languages,
+        "rows": selectors.editor_rows(segments, languages),
+        "more_after": segments[-1].position if more else None,
+        "query": query.urlencode(),
+        "mode": "view",
+        "error": "",
+        "mine": None,
+        **_user_context(request),
+    }
+
+
+@require_GET
+def editor(request, document_id: int):
+    document = _document(request, document_id)
+    context = _rows_context(request, document, after=-1)
+    documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
+    selectors.language_progress(documents)
+    filters = _filters(request)
+    context.update(
+        progress=documents[0].progress,
+        filters=filters,
+        statuses=selectors.STATUS_FILTER_CHOICES,
+        all_languages=settings.WORKBENCH_TARGET_LANGUAGES,
+        hidden=request.GET.getlist("hide"),
+        segments_total=documents[0].segment_count,
+    )
+    return render(request, "corpus/editor.html", context)
+
+
+@require_GET
+def editor_rows(request, document_id: int):
+    document = _document(request, document_id)
+    try:
+        after = int(request.GET.get("after", "-1"))
+    except ValueError:
+        after = -1
+    return render(request, "corpus/editor.html#rows", _rows_context(request, document, after))
+
+
+def _cell(document: Document, language: str, position: int, rows: int) -> selectors.EditorCell:
+    if language not in settings.WORKBENCH_TARGET_LANGUAGES:
+        raise Http404("Unknown language")
+    translation = (
+        selectors.live_translations(document.pk, language)
+        .filter(first_position__lte=position, last_position__gte=position)
+        .select_related("updated_by", "author")
+        .first()
+    )
+    if translation is None:
+        if not Segment.objects.filter(document=document, position=position).exists():
+            raise Http404("No such segment")
+        return selectors.EditorCell(language, None, position, position, rows)
+    return selectors.EditorCell(
+        language, translation, translation.first_position, translation.last_position, rows
+    )
+
+
+def _rows_param(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("rows") or request.POST.get("rows") or 1), 10_000))
+    except ValueError:
+        return 1
+
+
+def _render_cell(request, document, cell, *, mode="view", error="", mine=None, status=200, trigger=None):
+    context = {
+        "document": document,
+        "cell": cell,
+        "mode": mode,
+        "error": error,
+        "mine": mine,
+        **_user_context(request),
+    }
+    response = render(request, "corpus/editor.html#cell", context, status=status)
+    if trigger:
+        response["HX-Trigger"] = json.dumps(trigger)
+    return response
+
+
+@require_GET
+def cell(request, document_id: int, language: str, position: int):
+    document = _document(request, document_id)
+    mode = request.GET.get("mode", "view")
+    if mode not in {"view", "edit", "reject"}:
+        mode = "view"
+    return _render_cell(
+        request, document, _cell(document, language, position, _rows_param(request)), mode=mode
+    )
+
+
+@require_POST
+def cell_save(request, document_id: int, language: str, position: int):
+    document = _document(request, document_id)
+    rows = _rows_param(request)
+    current = _cell(document, language, position, rows)
+    text = request.POST.get("text", "")
+    and_submit = request.POST.get("and_submit") == "1"
+    try:
+        if current.translation is None:
+            translation = services.translation_create(
+                document=document, language=language, first_position=position, text=text, actor=request.user
+            )
+        else:
+            translation = services.translation_save(
+                translation=current.translation,
+                text=text,
+                version=_int(request.POST.get("version")),
+                actor=request.user,
+            )
+        if and_submit:
+            translation = services.translation_submit(
+                translation=translation, version=translation.version, actor=request.user
+            )
+    except StaleVersion:
+        theirs = _cell(document, language, position, rows)
+        return _render_cell(request, document, theirs, mode="conflict", mine=text, status=200)
+    except WorkbenchError as error:
+        return _render_cell(request, document, current, mode="edit", error=error.message, mine=text)
+    saved = _cell(document, language, position, rows)
+    return _render_cell(
+        request,
+        document,
+        saved,
+        trigger={"workbench:saved": {"language": language, "last": saved.last}},
+    )
+
+
+@require_POST
+def cell_action(request, document_id: int, language: str, position: int, action: str):
+    document = _document(request, document_id)
+    service = ACTIONS.get(action)
+    rows = _rows_param(request)
+    current = _cell(document, language, position, rows)
+    if service is None or current.translation is None:
+        raise Http404("No such action or translation")
+    extra = {"reason": request.POST.get("reason", "")} if action in {"reject", "reopen"} else {}
+    try:
+        service(
+            translation=current.translation,
+            version=_int(request.POST.get("version")),
+            actor=request.user,
+            **extra,
+        )
+    except StaleVersion:
+        fresh = _cell(document, language, position, rows)
+        return _render_cell(request, document, fresh, error="Someone changed this meanwhile; look again.")
+    except WorkbenchError as error:
+        return _render_cell(
+            request, document, current, mode="reject" if action == "reject" else "view", error=error.message
+        )
+    return _render_cell(request, document, _cell(document, language, position, rows))
+
+
+@require_POST
+def bulk_approve(request, document_id: int):
+    document = _document(request, document_id)
+    language = request.POST.get("language", "")
+    if language not in settings.WORKBENCH_TARGET_LANGUAGES:
+        raise Http404("Unknown language")
+    filters = selectors.parse_segment_filters(request.POST)
+    segments = selectors.filter_segments(Segment.objects.filter(document=document), **filters)
+    positions = list(segments.values_list("position", flat=True))
+    candidates = list(
+        selectors.live_translations(document.pk, language)
+        .filter(status=Translation.Status.SUBMITTED)
+        .filter(first_position__in=positions)
+        .order_by("first_position")
+    )
+    if not permissions.can_review(request.user, language):
+        result = services.BulkResult(
+            [], [(t.pk, permissions.can_review(request.user, language).reason) for t in candidates]
+        )
+    else:
+        result = services.translations_bulk_approve(translations=candidates, actor=request.user)
+    return render(
+        request,
+        "corpus/editor.html#bulk-result",
+        {"result": result, "language": language, "document": document},
+        headers={"HX-Trigger": json.dumps({"workbench:bulk": {"language": language}})},
+    )
+
+
+@require_GET
+def history(request, translation_id: int):
+    translation = get_object_or_404(
+        Translation.objects.filter(document__in=Document.objects.visible_to(request.user)), pk=translation_id
+    )
+    revisions = list(translation.revisions.select_related("actor").order_by("id"))
+    entries = []
+    previous = ""
+    for revision in revisions:
+        entries.append(
+            {"revision": revision, "diff": diff_html(previous, revision.text, translation.language)}
+        )
+        previous = revision.text
+    entries.reverse()
+    return render(request, "corpus/editor.html#history", {"translation": translation, "entries": entries})
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def editor_query(**params) -> str:
+    return urlencode(params)
