@@ -105,6 +105,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{_HAN}]")
 _HAN_RUN_RE = re.compile(f"[{_HAN}]+(?:[·・ ]?[{_HAN}]+)*")
 _SPACE_RE = re.compile(r"\s+")
+_DIGIT_RE = re.compile(r"\d")
 _NONSPACE_LEN_RE = re.compile(r"\s")
 
 _LATIN_RE = re.compile(r"[A-Za-z]")
@@ -181,7 +182,7 @@ def _describe(m: NumberMention) -> str:
 
 def _check_numbers(source: str, target: str, sl: str, tl: str) -> list[Finding]:
     src = extract_numbers(source, sl)
-    if not src and not any(ch.isdigit() for ch in target):
+    if not src and not _DIGIT_RE.search(target):
         return []
     tgt = extract_numbers(target, tl)
     findings: list[Finding] = []
