@@ -32,6 +32,7 @@ independently.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -52,20 +53,20 @@ class Bead:
 # (source sentences, target sentences) -> prior (a log-probability-like penalty).
 BEAD_PRIORS: dict[tuple[int, int], float] = {
     (1, 1): 0.0,
-    (1, 0): -3.5,
-    (0, 1): -3.5,
+    (1, 0): -2.5,
+    (0, 1): -2.5,
     (1, 2): -2.0,
     (2, 1): -2.0,
-    (2, 2): -4.5,
+    (2, 2): -7.0,
     (1, 3): -4.0,
     (3, 1): -4.0,
     (1, 4): -6.0,
     (4, 1): -6.0,
-    (2, 3): -6.5,
-    (3, 2): -6.5,
+    (2, 3): -9.0,
+    (3, 2): -9.0,
 }
 LEXICAL_WEIGHT = 1.0
-LENGTH_WEIGHT = 1.0
+LENGTH_WEIGHT = 0.4
 NUMBER_WEIGHT = 2  # a number counts as this many tokens
 DEFAULT_RATIO = {  # target characters per source character (non-space), a prior for short texts
     ("zh", "en"): 2.9,
@@ -239,6 +240,30 @@ def _length(text: str) -> int:
     return sum(1 for char in text if not char.isspace())
 
 
+# log(2 (1 - Phi(delta))) for delta = 0.00, 0.01, ... 12.00
+_TAIL = [math.log(max(math.erfc(k / 100 / math.sqrt(2)), 1e-30)) for k in range(1201)]
+
+
+def _idf_weights(sentences: list[list[_Token]]) -> list[list[float]]:
+    """Per token, log(1 + N / df) / log(1 + N): frequent words are weak evidence."""
+    frequency: Counter[str] = Counter()
+    for tokens in sentences:
+        frequency.update({token.key for token in tokens})
+    size = max(2, len(sentences))
+    scale = math.log(1 + size)
+    weights: dict[str, float] = {key: math.log(1 + size / df) / scale for key, df in frequency.items()}
+    return [[weights[token.key] for token in tokens] for tokens in sentences]
+
+
+def _weigh(mask: int, weights: list[float]) -> float:
+    total = 0.0
+    while mask:
+        low = mask & -mask
+        total += weights[low.bit_length() - 1]
+        mask ^= low
+    return total
+
+
 # ---------------------------------------------------------------------------------------------
 # The document model: features, pair coverage, bead scores
 
@@ -254,15 +279,21 @@ class _Model:
     learned: dict[str, tuple[str, ...]] = field(default_factory=dict)
     src_index: list[dict[str, int]] = field(default_factory=list)
     tgt_index: list[list[tuple[int, tuple[str, ...]]]] = field(default_factory=list)
-    src_count: list[int] = field(default_factory=list)
-    tgt_count: list[int] = field(default_factory=list)
+    src_count: list[float] = field(default_factory=list)
+    tgt_count: list[float] = field(default_factory=list)
+    src_weights: list[list[float]] = field(default_factory=list)
+    tgt_weights: list[list[float]] = field(default_factory=list)
     pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
     src_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
     tgt_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
     beads: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
+    src_prefix: list[int] = field(default_factory=list)
+    tgt_prefix: list[int] = field(default_factory=list)
 
     def index(self) -> None:
         """Build the per-sentence feature indexes (again after the lexicon changed)."""
+        self.src_prefix = [0, *itertools.accumulate(self.src_len)]
+        self.tgt_prefix = [0, *itertools.accumulate(self.tgt_len)]
         self.src_index = []
         for tokens in self.src_tokens:
             table: dict[str, int] = {}
@@ -278,8 +309,10 @@ class _Model:
             for position, token in enumerate(tokens):
                 entries.append((1 << position, (*token.features, "L:" + token.key)))
             self.tgt_index.append(entries)
-        self.src_count = [len(tokens) for tokens in self.src_tokens]
-        self.tgt_count = [len(tokens) for tokens in self.tgt_tokens]
+        self.src_weights = _idf_weights(self.src_tokens)
+        self.tgt_weights = _idf_weights(self.tgt_tokens)
+        self.src_count = [sum(weights) for weights in self.src_weights]
+        self.tgt_count = [sum(weights) for weights in self.tgt_weights]
         self.pairs.clear()
         self.src_cover.clear()
         self.tgt_cover.clear()
@@ -301,28 +334,28 @@ class _Model:
             found = self.pairs[key] = (src_mask, tgt_mask)
         return found
 
-    def covered_src(self, s: int, j0: int, j1: int) -> int:
+    def covered_src(self, s: int, j0: int, j1: int) -> float:
         key = (s, j0, j1)
         found = self.src_cover.get(key)
         if found is None:
             mask = 0
             for t in range(j0, j1):
                 mask |= self.pair(s, t)[0]
-            found = self.src_cover[key] = mask.bit_count()
+            found = self.src_cover[key] = _weigh(mask, self.src_weights[s])
         return found
 
-    def covered_tgt(self, t: int, i0: int, i1: int) -> int:
+    def covered_tgt(self, t: int, i0: int, i1: int) -> float:
         key = (t, i0, i1)
         found = self.tgt_cover.get(key)
         if found is None:
             mask = 0
             for s in range(i0, i1):
                 mask |= self.pair(s, t)[1]
-            found = self.tgt_cover[key] = mask.bit_count()
+            found = self.tgt_cover[key] = _weigh(mask, self.tgt_weights[t])
         return found
 
-    def lexical(self, i0: int, i1: int, j0: int, j1: int) -> int:
-        total = 0
+    def lexical(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        total = 0.0
         for s in range(i0, i1):
             total += self.covered_src(s, j0, j1)
         for t in range(j0, j1):
@@ -330,13 +363,13 @@ class _Model:
         return total
 
     def length_logp(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        ls = sum(self.src_len[i0:i1]) * self.ratio
-        lt = sum(self.tgt_len[j0:j1])
+        ls = (self.src_prefix[i1] - self.src_prefix[i0]) * self.ratio
+        lt = self.tgt_prefix[j1] - self.tgt_prefix[j0]
         mean = (ls + lt) / 2
         if mean <= 0:
             return 0.0
         delta = abs(lt - ls) / math.sqrt(self.variance * mean)
-        return math.log(max(math.erfc(delta / math.sqrt(2)), 1e-12))
+        return _TAIL[min(int(delta * 100), len(_TAIL) - 1)]
 
     def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
         key = (i0, i1, j0, j1)
@@ -391,9 +424,9 @@ def _candidate_pairs(model: _Model, i0: int, i1: int, j0: int, j1: int) -> list[
             if not total:
                 continue
             src_mask, tgt_mask = model.pair(s, t)
-            covered = src_mask.bit_count() + tgt_mask.bit_count()
+            covered = _weigh(src_mask, model.src_weights[s]) + _weigh(tgt_mask, model.tgt_weights[t])
             similarity = covered / total
-            if covered >= 3 and similarity >= 0.3:
+            if covered >= 1.5 and similarity >= 0.3:
                 scored.append((similarity * (1 + math.log(covered)), t))
         scored.sort(reverse=True)
         candidates.extend((s, t, weight) for weight, t in scored[:3])
@@ -475,7 +508,7 @@ def _band_from_points(
     for row in range(rows):
         if lo[row] > hi[row]:
             continue
-        for other in range(max(0, row - width), min(rows, row + width + 1)):
+        for other in range(max(0, row - 2), min(rows, row + 3)):
             wide_lo[other] = min(wide_lo[other], lo[row] - width)
             wide_hi[other] = max(wide_hi[other], hi[row] + width)
     lo = [max(j0, value) for value in wide_lo]
