@@ -36,7 +36,16 @@ class SegmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Translation)
 class TranslationAdmin(ReadOnlyAdmin):
-    list_display = ["id", "document", "language", "first_position", "last_position", "status", "version", "origin"]
+    list_display = [
+        "id",
+        "document",
+        "language",
+        "first_position",
+        "last_position",
+        "status",
+        "version",
+        "origin",
+    ]
     list_filter = ["language", "status", "origin"]
     search_fields = ["text"]
     list_select_related = ["document"]

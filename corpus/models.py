@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -111,6 +112,15 @@ class Translation(models.Model):
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="set when a merge, split or alignment replaced this span"
     )
+    # Quality, computed by the services when the text or status changes and stored with the version,
+    # so reading a page never recomputes it.
+    findings = models.JSONField(default=list, blank=True, help_text="check findings of this version")
+    check_codes = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    first_text = models.TextField(blank=True, help_text="the first non-empty text (post-editing effort)")
+    effort = models.JSONField(null=True, blank=True, help_text="TER/chrF from first_text to the current text")
+    review_effort = models.JSONField(
+        null=True, blank=True, help_text="TER/chrF from the submitted to the approved text, when they differ"
+    )
 
     class Meta:
         ordering = ["document_id", "language", "first_position"]
@@ -128,6 +138,8 @@ class Translation(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="translation_version_positive"),
         ]
         indexes = [
+            # The segments list filters by check code ("has findings of this kind").
+            GinIndex(fields=["check_codes"], name="translation_check_codes"),
             # The editor and the API find the live span covering a position of one language.
             models.Index(
                 fields=["document", "language", "first_position"],
@@ -209,3 +221,47 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name} ({self.prefix}…)"
+
+
+class Reference(models.Model):
+    """A reference translation of a document, kept apart from the working translations, for scoring."""
+
+    class Origin(models.TextChoices):
+        LINES = "lines", "One line per source segment"
+        ALIGNED = "aligned", "Whole text aligned by the aligner"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="references")
+    language = models.CharField(max_length=3)
+    name = models.CharField(max_length=200)
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.language} {self.name}"
+
+
+class ReferenceUnit(models.Model):
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="units")
+    first_position = models.PositiveIntegerField()
+    last_position = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["reference_id", "first_position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "first_position"], name="reference_unit_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_position__lte=models.F("last_position")), name="reference_unit_span_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_position}-{self.last_position}"

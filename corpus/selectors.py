@@ -117,6 +117,7 @@ def filter_segments(
     source_text: str = "",
     target_text: str = "",
     target_language: str = "",
+    check: str = "",
 ) -> QuerySet:
     """Filters of the segments list (API and editor): status per language, kind, text in source or target.
 
@@ -134,6 +135,18 @@ def filter_segments(
             condition |= Q(Exists(_covering(language).filter(status__in=real)))
         if "untranslated" in wanted:
             condition |= ~Q(Exists(_covering(language)))
+        segments = segments.filter(condition)
+    if check:
+        languages = [target_language] if target_language else list(settings.WORKBENCH_TARGET_LANGUAGES)
+        condition = Q()
+        for language in languages:
+            covering = _covering(language)
+            covering = (
+                covering.exclude(check_codes=[])
+                if check == "any"
+                else covering.filter(check_codes__contains=[check])
+            )
+            condition |= Q(Exists(covering))
         segments = segments.filter(condition)
     if kind:
         segments = segments.filter(kind=kind)
@@ -245,10 +258,75 @@ def parse_segment_filters(params) -> dict:
     if kind and kind not in Segment.Kind.values:
         raise InvalidInput(f"Unknown kind '{kind}' (known: heading, body).", detail={"field": "kind"})
     target_language = params.get("target_language", "")
+    check = params.get("check", "")
+    if check and check != "any":
+        from corpus.quality import CHECK_CODES
+
+        if check not in CHECK_CODES:
+            raise InvalidInput(
+                f"Unknown check '{check}' (known: any, {', '.join(sorted(CHECK_CODES))}).",
+                detail={"field": "check"},
+            )
     return {
+        "check": check,
         "statuses": statuses,
         "kind": kind,
         "source_text": params.get("q", "")[:200],
         "target_text": params.get("q_target", "")[:200],
         "target_language": target_language if target_language in settings.WORKBENCH_TARGET_LANGUAGES else "",
     }
+
+
+def document_metrics(document: Document, language: str) -> dict:
+    """Counts and words by status, findings by check code, average effort: a handful of queries."""
+    documents = [
+        Document.objects.filter(pk=document.pk)
+        .annotate(
+            segment_count=Count("segments"),
+            word_count=Sum("segments__words"),
+            char_count=Sum("segments__chars"),
+        )
+        .get()
+    ]
+    language_progress(documents)
+    progress = documents[0].progress[language]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT code, count(*) FROM corpus_translation t, unnest(t.check_codes) AS code
+            WHERE t.document_id = %s AND t.language = %s AND t.retired_at IS NULL
+            GROUP BY code ORDER BY code
+            """,
+            [document.pk, language],
+        )
+        checks = dict(cursor.fetchall())
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE effort IS NOT NULL),
+                   avg((effort->>'ter')::float), avg((effort->>'chrf')::float),
+                   count(*) FILTER (WHERE review_effort IS NOT NULL),
+                   avg((review_effort->>'ter')::float), avg((review_effort->>'chrf')::float),
+                   count(*) FILTER (WHERE cardinality(check_codes) > 0)
+            FROM corpus_translation
+            WHERE document_id = %s AND language = %s AND retired_at IS NULL
+            """,
+            [document.pk, language],
+        )
+        n, ter, chrf, rn, rter, rchrf, with_findings = cursor.fetchone()
+    return {
+        "document": document.pk,
+        "language": language,
+        "segments": progress.segments,
+        "untranslated_segments": progress.untranslated,
+        "translations": progress.counts,
+        "segments_by_status": progress.segments_by_status,
+        "words_by_status": progress.words_by_status,
+        "translations_with_findings": with_findings or 0,
+        "checks": checks,
+        "effort": {"translations": n or 0, "ter": _round(ter), "chrf": _round(chrf)},
+        "review_effort": {"translations": rn or 0, "ter": _round(rter), "chrf": _round(rchrf)},
+    }
+
+
+def _round(value):
+    return None if value is None else round(float(value), 2)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corpus import permissions
+from corpus import assessment, permissions
 from corpus.errors import InvalidInput, InvalidSpan, InvalidTransition, SourceImportError, StaleVersion
 from corpus.models import Document, Revision, Segment, Translation
 from corpus.segmentation import SegmentationError, has_chinese, segment_document
@@ -98,7 +98,7 @@ def document_import(*, data: bytes, file_name: str, title: str = "", actor=None)
     translations = 0
     for line in source.korean_lines:
         positions = [i for i, segment in enumerate(source.segments) if segment.paragraph == line.paragraph]
-        translation = Translation.objects.create(
+        translation = Translation(
             document=document,
             language="ko",
             first_position=positions[0],
@@ -109,6 +109,8 @@ def document_import(*, data: bytes, file_name: str, title: str = "", actor=None)
             updated_at=now,
             updated_by=actor,
         )
+        assessment.assess(translation, source="".join(source.segments[i].text for i in positions))
+        translation.save(force_insert=True)
         _record(translation, Action.IMPORT, actor, comment=f"line {line.line_number} of {file_name}")
         translations += 1
     return ImportResult(document, created=True, segments=len(source.segments), translations=translations)
@@ -241,20 +243,22 @@ def translation_create(
     lock_document(document)
     check_span_free(document=document, language=language, first=first_position, last=last_position)
     now = timezone.now()
+    translation = Translation(
+        document=document,
+        language=language,
+        first_position=first_position,
+        last_position=last_position,
+        text=text,
+        status=Status.DRAFT,
+        origin=origin,
+        updated_at=now,
+        updated_by=actor,
+        author=actor,
+    )
+    assessment.assess(translation)
     try:
         with transaction.atomic():
-            translation = Translation.objects.create(
-                document=document,
-                language=language,
-                first_position=first_position,
-                last_position=last_position,
-                text=text,
-                status=Status.DRAFT,
-                origin=origin,
-                updated_at=now,
-                updated_by=actor,
-                author=actor,
-            )
+            translation.save(force_insert=True)
     except IntegrityError as error:
         raise InvalidSpan(f"Span {first_position}..{last_position} is not free: {error}") from error
     _record(translation, Action.CREATE, actor)
@@ -281,7 +285,7 @@ def translation_save(*, translation: Translation | int, text: str, version: int,
     current.text = text
     current.status = new_status
     current.author = actor
-    _touch(current, actor, ["text", "status", "author"])
+    _touch(current, actor, ["text", "status", "author", *assessment.assess(current)])
     _record(current, Action.EDIT, actor)
     return current
 
@@ -311,7 +315,15 @@ def translation_approve(*, translation: Translation | int, version: int, actor) 
     permissions.ensure(permissions.can_approve(actor, current))
     current.status = Status.APPROVED
     current.comment = ""
-    _touch(current, actor, ["status", "comment"])
+    submitted = (
+        current.revisions.filter(action=Action.SUBMIT).order_by("-id").values_list("text", flat=True).first()
+    )
+    fields = assessment.assess_review(current, submitted or "")
+    source = assessment.source_text(current.document_id, current.first_position, current.last_position)
+    fields += assessment.assess(current, source=source)
+    current.findings += assessment.inconsistency_findings(current, source)
+    current.check_codes = sorted({finding["code"] for finding in current.findings})
+    _touch(current, actor, ["status", "comment", *fields])
     _record(current, Action.APPROVE, actor)
     return current
 

@@ -5,7 +5,24 @@ from rest_framework import serializers
 from corpus.models import ApiToken, Document, Revision, Segment, Translation
 
 
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning", "info"])
+    message = serializers.CharField()
+    detail = serializers.JSONField(allow_null=True, required=False)
+
+
+class EffortSerializer(serializers.Serializer):
+    ter = serializers.FloatField(allow_null=True)
+    chrf = serializers.FloatField(allow_null=True)
+    num_edits = serializers.IntegerField()
+    changed = serializers.BooleanField()
+
+
 class TranslationSerializer(serializers.ModelSerializer):
+    findings = FindingSerializer(many=True, read_only=True)
+    effort = EffortSerializer(read_only=True, allow_null=True)
+    review_effort = EffortSerializer(read_only=True, allow_null=True)
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -27,6 +44,9 @@ class TranslationSerializer(serializers.ModelSerializer):
             "updated_by",
             "updated_at",
             "created_at",
+            "findings",
+            "effort",
+            "review_effort",
         ]
         read_only_fields = fields
 
@@ -165,3 +185,52 @@ class TokenCreatedSerializer(TokenSerializer):
     class Meta(TokenSerializer.Meta):
         fields = [*TokenSerializer.Meta.fields, "key"]
         read_only_fields = fields
+
+
+class MetricsSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    language = serializers.CharField()
+    segments = serializers.IntegerField()
+    untranslated_segments = serializers.IntegerField()
+    translations = serializers.DictField(child=serializers.IntegerField())
+    segments_by_status = serializers.DictField(child=serializers.IntegerField())
+    words_by_status = serializers.DictField(child=serializers.IntegerField())
+    translations_with_findings = serializers.IntegerField()
+    checks = serializers.DictField(child=serializers.IntegerField())
+    effort = serializers.DictField()
+    review_effort = serializers.DictField()
+
+
+class ReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    language = serializers.CharField()
+    name = serializers.CharField()
+    origin = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReferenceUploadSerializer(serializers.Serializer):
+    language = serializers.CharField(max_length=8)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    mode = serializers.ChoiceField(choices=["lines", "aligned"], default="lines")
+    text = serializers.CharField(required=False, allow_blank=False, trim_whitespace=False)
+    file = serializers.FileField(required=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("text")) == bool(attrs.get("file")):
+            raise serializers.ValidationError("Give the reference as either 'text' or 'file'.")
+        return attrs
+
+
+class ScoreSerializer(serializers.Serializer):
+    score = serializers.FloatField()
+    signature = serializers.CharField()
+
+
+class ReferenceScoresSerializer(serializers.Serializer):
+    reference = ReferenceSerializer()
+    segments = serializers.IntegerField()
+    target_lang = serializers.CharField()
+    bleu = serializers.DictField(allow_null=True)
+    chrf = serializers.DictField(allow_null=True)
+    ter = serializers.DictField(allow_null=True)

@@ -10,9 +10,10 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from corpus import permissions, selectors, services, tokens
+from corpus import permissions, references, selectors, services, tokens
 from corpus.api import serializers as s
 from corpus.api.exceptions import ERROR_RESPONSES
+from corpus.errors import NotFound
 from corpus.models import ApiToken, Document, Segment, Translation
 
 MAX_PAGE_SIZE = 500
@@ -67,6 +68,74 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         selectors.language_progress([document])
         return document
 
+    @extend_schema(
+        summary="Quality metrics of one language: counts and words by status, checks by code, average effort",
+        parameters=[OpenApiParameter("language", OpenApiTypes.STR, required=True)],
+        responses=ERROR_RESPONSES | {200: s.MetricsSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def metrics(self, request, pk=None):
+        document = get_object_or_404(visible_documents(request), pk=pk)
+        language = services.validate_language(request.query_params.get("language", ""))
+        return Response(selectors.document_metrics(document, language))
+
+    @extend_schema(
+        summary="Load a reference translation (one line per segment, or a whole text to align)",
+        request={
+            "application/json": s.ReferenceUploadSerializer,
+            "multipart/form-data": s.ReferenceUploadSerializer,
+        },
+        responses=ERROR_RESPONSES | {201: s.ReferenceScoresSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="references")
+    def references(self, request, pk=None):
+        document = get_object_or_404(visible_documents(request), pk=pk)
+        serializer = s.ReferenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        raw = (
+            data["file"].read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
+            if data.get("file")
+            else data["text"].encode()
+        )
+        reference = references.reference_load(
+            document=document,
+            language=data["language"],
+            data=raw,
+            name=data.get("name") or (data["file"].name if data.get("file") else "reference"),
+            actor=request.user,
+            aligned=data["mode"] == "aligned",
+        )
+        return Response(reference_scores_body(reference), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Scores of the live translations against the latest reference of a language",
+        parameters=[OpenApiParameter("language", OpenApiTypes.STR, required=True)],
+        responses=ERROR_RESPONSES | {200: s.ReferenceScoresSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="scores")
+    def scores(self, request, pk=None):
+        document = get_object_or_404(visible_documents(request), pk=pk)
+        language = services.validate_language(request.query_params.get("language", ""))
+        reference = document.references.filter(language=language).first()
+        if reference is None:
+            raise NotFound(f"No {language} reference is loaded for this document.")
+        return Response(reference_scores_body(reference))
+
+
+def reference_scores_body(reference) -> dict:
+    scores = references.reference_scores(reference)
+    return {
+        "reference": {
+            "id": reference.pk,
+            "language": reference.language,
+            "name": reference.name,
+            "origin": reference.origin,
+            "created_at": reference.created_at,
+        },
+        **scores,
+    }
+
 
 STATUS_CHOICES = selectors.STATUS_FILTER_CHOICES
 SEGMENT_FILTERS = [
@@ -81,7 +150,14 @@ SEGMENT_FILTERS = [
     OpenApiParameter("kind", OpenApiTypes.STR, enum=[choice.value for choice in Segment.Kind]),
     OpenApiParameter("q", OpenApiTypes.STR, description="text in the Chinese source"),
     OpenApiParameter("q_target", OpenApiTypes.STR, description="text in a target translation"),
-    OpenApiParameter("target_language", OpenApiTypes.STR, description="limit q_target to one language"),
+    OpenApiParameter(
+        "target_language", OpenApiTypes.STR, description="limit q_target and check to one language"
+    ),
+    OpenApiParameter(
+        "check",
+        OpenApiTypes.STR,
+        description="segments whose translation has a finding of this code, or 'any'",
+    ),
 ]
 
 
