@@ -174,7 +174,10 @@ def _parse_xml(data: bytes, what: str) -> etree._Element:
         if encoding in ("utf-8", "utf8"):
             _decode_utf8(data, what)
         # A DOCTYPE that declares entities, found before the first element (the prolog).
-        doctype = _DOCTYPE.search(data)
+        # (A best-effort scan of the raw bytes, for a message with a line number before libxml2 sees
+        # the file; the check of the parsed DTD below is the authoritative one.)
+        root_start = _FIRST_ELEMENT.search(data)
+        doctype = _DOCTYPE.search(data, 0, root_start.start() if root_start else len(data))
         if doctype is not None:
             first_element = _FIRST_ELEMENT.search(data, doctype.end())
             end = first_element.start() if first_element else len(data)

@@ -399,6 +399,12 @@ def test_entity_mentioned_in_text_is_not_a_false_alarm():
     for fmt in ("tmx", "xliff", "xliff2"):
         (read,) = READERS[fmt](export(fmt, [unit]), source_lang="zh", target_lang="en")
         assert read.source_text == unit.source_text
+    cdata = export("tmx", [unit]).replace(
+        b"&lt;!DOCTYPE x [&lt;!ENTITY e 'x'&gt;]&gt;", b"<![CDATA[<!DOCTYPE x [<!ENTITY e 'x'>]>]]>"
+    )
+    assert b"<![CDATA[<!DOCTYPE" in cdata
+    (read,) = read_tmx(cdata, source_lang="zh", target_lang="en")
+    assert read.source_text == unit.source_text
 
 
 @pytest.mark.parametrize("fmt", ["tmx", "xliff", "xliff2"])
