@@ -13,6 +13,8 @@ from corpus.models import Document, Translation
 
 STATUSES = [choice.value for choice in Translation.Status]
 STATUS_FILTER_CHOICES = [*STATUSES, "untranslated"]
+# Findings that come from outside corpus.quality's checks.
+EXTRA_CHECK_CODES = {"alignment": "target sentences without source were joined to this unit by the aligner"}
 
 
 @dataclass
@@ -262,7 +264,7 @@ def parse_segment_filters(params) -> dict:
     if check and check != "any":
         from corpus.quality import CHECK_CODES
 
-        if check not in CHECK_CODES:
+        if check not in CHECK_CODES and check not in EXTRA_CHECK_CODES:
             raise InvalidInput(
                 f"Unknown check '{check}' (known: any, {', '.join(sorted(CHECK_CODES))}).",
                 detail={"field": "check"},

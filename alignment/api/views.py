@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alignment import services
+from alignment.api import serializers as s
+from corpus.api.exceptions import ERROR_RESPONSES
+from corpus.api.serializers import TranslationSerializer
+from corpus.errors import InvalidInput
+from corpus.models import Document, Translation
+
+
+def _visible_translation(request, pk: int) -> Translation:
+    return get_object_or_404(
+        Translation.objects.filter(
+            document__in=Document.objects.visible_to(request.user), retired_at__isnull=True
+        ),
+        pk=pk,
+    )
+
+
+class AlignmentView(APIView):
+    @extend_schema(
+        summary="Align a whole translation to the document's source: preview the units or apply them",
+        request={
+            "application/json": s.AlignmentRequestSerializer,
+            "multipart/form-data": s.AlignmentRequestSerializer,
+        },
+        responses=ERROR_RESPONSES | {200: s.AlignmentResultSerializer, 201: s.AlignmentResultSerializer},
+    )
+    def post(self, request, document_id: int):
+        document = get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
+        serializer = s.AlignmentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("file"):
+            raw = data["file"].read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
+            text = services.decode_upload(raw)
+        else:
+            text = data["text"]
+            if len(text.encode()) > settings.WORKBENCH_MAX_UPLOAD_BYTES:
+                raise InvalidInput("The translation is larger than the upload limit.")
+        plan = services.alignment_plan(document=document, language=data["language"], text=text)
+        summary = plan.summary()
+        code = status.HTTP_200_OK
+        if data["mode"] == "apply":
+            summary = services.alignment_apply(plan=plan, actor=request.user)
+            code = status.HTTP_201_CREATED
+        body = {"mode": data["mode"], "language": plan.language, "summary": summary, "units": plan.units}
+        return Response(s.AlignmentResultSerializer(body).data, status=code)
+
+
+class MergeView(APIView):
+    @extend_schema(
+        summary="Merge two neighbouring translations into one",
+        request=s.MergeSerializer,
+        responses=ERROR_RESPONSES | {200: TranslationSerializer},
+    )
+    def post(self, request):
+        serializer = s.MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        merged = services.translation_merge(
+            first=_visible_translation(request, data["first"]),
+            second=_visible_translation(request, data["second"]),
+            first_version=data["first_version"],
+            second_version=data["second_version"],
+            actor=request.user,
+        )
+        return Response(TranslationSerializer(merged).data)
+
+
+class SplitView(APIView):
+    @extend_schema(
+        summary="Split a translation at a target sentence boundary",
+        request=s.SplitSerializer,
+        responses=ERROR_RESPONSES | {200: TranslationSerializer(many=True)},
+    )
+    def post(self, request, pk: int):
+        serializer = s.SplitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        parts = services.translation_split(
+            translation=_visible_translation(request, pk), actor=request.user, **serializer.validated_data
+        )
+        return Response(TranslationSerializer(parts, many=True).data)
+
+
+class MoveView(APIView):
+    @extend_schema(
+        summary="Move the first or last target sentence to the neighbouring translation",
+        request=s.MoveSerializer,
+        responses=ERROR_RESPONSES | {200: TranslationSerializer(many=True)},
+    )
+    def post(self, request, pk: int):
+        serializer = s.MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        parts = services.translation_move_sentence(
+            translation=_visible_translation(request, pk),
+            version=data["version"],
+            neighbour=_visible_translation(request, data["neighbour"]),
+            neighbour_version=data["neighbour_version"],
+            actor=request.user,
+        )
+        return Response(TranslationSerializer(parts, many=True).data)
