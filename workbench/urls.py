@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("corpus.urls")),
+    path("", include("alignment.urls")),
     path("api/v1/", include("alignment.api.urls")),
     path("api/v1/", include("corpus.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

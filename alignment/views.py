@@ -1,0 +1,186 @@
+"""The alignment view: paste a translation, preview and apply its alignment, fix units by hand."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from alignment import services
+from corpus import permissions, selectors
+from corpus.errors import WorkbenchError
+from corpus.models import Document, Segment, Translation
+
+LOW_SCORE = services.LOW_SCORE
+
+
+def _document(request, document_id: int) -> Document:
+    return get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
+
+
+def _language(request) -> str:
+    language = (
+        request.GET.get("language") or request.POST.get("language") or settings.WORKBENCH_TARGET_LANGUAGES[0]
+    )
+    if language not in settings.WORKBENCH_TARGET_LANGUAGES:
+        raise Http404("Unknown language")
+    return language
+
+
+def _units(document: Document, language: str, order: str) -> list[dict]:
+    segments = dict(Segment.objects.filter(document=document).values_list("position", "text"))
+    translations = list(
+        selectors.live_translations(document.pk, language)
+        .select_related("updated_by")
+        .order_by("first_position")
+    )
+    units = []
+    for index, translation in enumerate(translations):
+        previous = translations[index - 1] if index else None
+        following = translations[index + 1] if index + 1 < len(translations) else None
+        sentences = services.split_sentences(translation.text, language) if translation.text.strip() else []
+        units.append(
+            {
+                "translation": translation,
+                "source": "".join(
+                    segments[p] for p in range(translation.first_position, translation.last_position + 1)
+                ),
+                "sentences": sentences,
+                "positions": list(range(translation.first_position + 1, translation.last_position + 1)),
+                "previous": previous
+                if previous and previous.last_position == translation.first_position - 1
+                else None,
+                "next": following
+                if following and following.first_position == translation.last_position + 1
+                else None,
+                "low": translation.score is not None and translation.score < LOW_SCORE,
+            }
+        )
+    if order == "worst":
+        units.sort(key=lambda unit: (unit["translation"].score is None, unit["translation"].score or 0))
+    return units
+
+
+@require_GET
+def alignment_view(request, document_id: int):
+    document = _document(request, document_id)
+    language = _language(request)
+    order = "worst" if request.GET.get("order") == "worst" else "document"
+    context = {
+        "document": document,
+        "language": language,
+        "languages": settings.WORKBENCH_TARGET_LANGUAGES,
+        "order": order,
+        "units": _units(document, language, order),
+        "can_write": bool(permissions.can_write(request.user, language)),
+        "low_score": LOW_SCORE,
+        "plan": None,
+        "text": "",
+    }
+    return render(request, "alignment/alignment.html", context)
+
+
+@require_POST
+def alignment_paste(request, document_id: int):
+    document = _document(request, document_id)
+    language = _language(request)
+    text = request.POST.get("text", "")
+    upload = request.FILES.get("file")
+    back = reverse("alignment:view", args=[document.pk]) + f"?language={language}"
+    try:
+        if upload is not None:
+            if upload.size > settings.WORKBENCH_MAX_UPLOAD_BYTES:
+                raise services.InvalidInput("The file is larger than the upload limit.")
+            text = services.decode_upload(upload.read())
+        plan = services.alignment_plan(document=document, language=language, text=text)
+        if request.POST.get("mode") == "apply":
+            summary = services.alignment_apply(plan=plan, actor=request.user)
+            messages.success(
+                request,
+                f"Aligned {summary['sentences']} sentences into {summary['created']} units "
+                f"({summary['anchors']} approved anchors kept, {summary['low_score_units']} low-score units, "
+                f"{summary['untranslated_segments']} segments left untranslated).",
+            )
+            return redirect(back)
+    except WorkbenchError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    context = {
+        "document": document,
+        "language": language,
+        "languages": settings.WORKBENCH_TARGET_LANGUAGES,
+        "order": "document",
+        "units": [],
+        "can_write": bool(permissions.can_write(request.user, language)),
+        "low_score": LOW_SCORE,
+        "plan": plan,
+        "summary": plan.summary(),
+        "sources": dict(Segment.objects.filter(document=document).values_list("position", "text")),
+        "text": text,
+    }
+    return render(request, "alignment/alignment.html", context)
+
+
+def _translation(request, pk) -> Translation:
+    return get_object_or_404(
+        Translation.objects.filter(
+            document__in=Document.objects.visible_to(request.user), retired_at__isnull=True
+        ),
+        pk=pk,
+    )
+
+
+def _int(value, default=0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@require_POST
+def alignment_fix(request, document_id: int, action: str):
+    document = _document(request, document_id)
+    language = _language(request)
+    back = reverse("alignment:view", args=[document.pk]) + f"?language={language}"
+    if request.POST.get("order") == "worst":
+        back += "&order=worst"
+    unit = _translation(request, request.POST.get("translation"))
+    version = _int(request.POST.get("version"))
+    try:
+        if action == "merge":
+            other = _translation(request, request.POST.get("neighbour"))
+            services.translation_merge(
+                first=unit,
+                second=other,
+                first_version=version,
+                second_version=_int(request.POST.get("neighbour_version")),
+                actor=request.user,
+            )
+            messages.success(request, "Merged.")
+        elif action == "split":
+            services.translation_split(
+                translation=unit,
+                version=version,
+                sentences_first=_int(request.POST.get("sentences_first")),
+                source_split=_int(request.POST.get("source_split")),
+                actor=request.user,
+            )
+            messages.success(request, "Split.")
+        elif action == "move":
+            other = _translation(request, request.POST.get("neighbour"))
+            services.translation_move_sentence(
+                translation=unit,
+                version=version,
+                neighbour=other,
+                neighbour_version=_int(request.POST.get("neighbour_version")),
+                actor=request.user,
+            )
+            messages.success(request, "Moved one sentence.")
+        else:
+            raise Http404("Unknown fix")
+    except WorkbenchError as error:
+        messages.error(request, error.message)
+    return redirect(back)
