@@ -5,7 +5,7 @@ and raises ``FormatError`` (a ``ValueError``) with a message saying what is wron
 
 - empty input (or only white space);
 - bytes that are not UTF-8 (TSV and JSONL always; XML when it declares UTF-8 or declares nothing):
-  the byte offset and line of the first bad byte;
+  the byte offset and line of the first bad byte (or "truncated" when the data ends inside a character);
 - XML with a DOCTYPE that declares entities (XXE, billion laughs) or that references entities:
   refused before or right after parsing, never expanded. A plain ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">``
   is accepted (the DTD is not loaded). The parser never resolves entities, never touches the network,
