@@ -112,6 +112,9 @@ class Translation(models.Model):
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="set when a merge, split or alignment replaced this span"
     )
+    # The transaction that last wrote this row (pg_current_xact_id(), set by a trigger): incremental
+    # exports compare it with the snapshot of the previous export, which follows commit order.
+    change_xid = models.BigIntegerField(default=0, editable=False, db_index=True)
     # Quality, computed by the services when the text or status changes and stored with the version,
     # so reading a page never recomputes it.
     findings = models.JSONField(default=list, blank=True, help_text="check findings of this version")

@@ -234,3 +234,20 @@ class ReferenceScoresSerializer(serializers.Serializer):
     bleu = serializers.DictField(allow_null=True)
     chrf = serializers.DictField(allow_null=True)
     ter = serializers.DictField(allow_null=True)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(choices=["tmx", "xliff", "tsv", "jsonl"])
+    language = serializers.CharField(max_length=8)
+    dry_run = serializers.BooleanField(default=False)
+
+
+class ImportReportSerializer(serializers.Serializer):
+    units = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    unmatched = serializers.ListField(child=serializers.DictField())
+    conflicts = serializers.ListField(child=serializers.DictField())

@@ -11,5 +11,7 @@ router.register("tokens", views.TokenViewSet, basename="token")
 urlpatterns = [
     path("documents/<int:document_id>/segments/", views.SegmentList.as_view(), name="segment-list"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("exports/", views.ExportView.as_view(), name="export"),
+    path("documents/<int:document_id>/imports/", views.ImportView.as_view(), name="import"),
     *router.urls,
 ]

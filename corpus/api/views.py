@@ -355,3 +355,75 @@ class TokenViewSet(
     def destroy(self, request, *args, **kwargs):
         tokens.token_revoke(user=request.user, token_id=self.get_object().pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportView(APIView):
+    """Streams the export; the next cursor is in the ``X-Next-Cursor`` header and inside the file."""
+
+    @extend_schema(
+        summary="Stream aligned bilingual units (TMX, XLIFF, TSV, JSONL) from one snapshot",
+        parameters=[
+            OpenApiParameter("pair", OpenApiTypes.STR, required=True, enum=["zh-en", "zh-ko", "en-ko"]),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, required=True, enum=["tmx", "xliff", "xliff2", "tsv", "jsonl"]
+            ),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, description="approved (default), any, or a comma list"
+            ),
+            OpenApiParameter("document", OpenApiTypes.INT, many=True, description="document ids (repeat)"),
+            OpenApiParameter("since", OpenApiTypes.STR, description="cursor of a previous export"),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERROR_RESPONSES},
+    )
+    def get(self, request):
+        from django.http import StreamingHttpResponse
+
+        from corpus import exports
+        from corpus.exchange import CONTENT_TYPES
+
+        params = request.query_params
+        export = exports.export_request(
+            pair=params.get("pair", ""),
+            format=params.get("format", ""),
+            status=params.get("status", "approved"),
+            documents=params.getlist("document"),
+            since=params.get("since") or None,
+        )
+        stream = exports.stream_export(export)
+        cursor = next(stream)
+        response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[export.format])
+        response["X-Next-Cursor"] = cursor
+        response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(export)}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ImportView(APIView):
+    @extend_schema(
+        summary="Import a TMX, XLIFF, TSV or JSONL file into a document's translations (all or nothing)",
+        request={"multipart/form-data": s.ImportUploadSerializer},
+        responses=ERROR_RESPONSES | {200: s.ImportReportSerializer},
+    )
+    def post(self, request, document_id: int):
+        from corpus.imports import translations_import
+
+        document = get_object_or_404(visible_documents(request), pk=document_id)
+        serializer = s.ImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = data["file"]
+        if upload.size > settings.WORKBENCH_MAX_UPLOAD_BYTES:
+            from corpus.errors import InvalidInput
+
+            raise InvalidInput(
+                f"The file is larger than the upload limit of {settings.WORKBENCH_MAX_UPLOAD_BYTES:,} bytes."
+            )
+        report = translations_import(
+            document=document,
+            data=upload.read(),
+            format=data["format"],
+            language=data["language"],
+            actor=request.user,
+            dry_run=data["dry_run"],
+        )
+        return Response(report.as_dict())
