@@ -18,6 +18,7 @@ from corpus import permissions, selectors, services
 from corpus.diffs import diff_html
 from corpus.errors import StaleVersion, WorkbenchError
 from corpus.models import Document, Segment, Translation
+from corpus.quality import CHECK_CODES
 
 PAGE_ROWS = 100
 ACTIONS = {
@@ -80,7 +81,12 @@ def editor(request, document_id: int):
     documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
     selectors.language_progress(documents)
     filters = _filters(request)
+    metrics = [selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES]
+    for entry in metrics:
+        entry["translated_words"] = sum(entry["words_by_status"].values())
     context.update(
+        metrics=metrics,
+        check_codes=sorted([*CHECK_CODES, *selectors.EXTRA_CHECK_CODES]),
         progress=documents[0].progress,
         filters=filters,
         statuses=selectors.STATUS_FILTER_CHOICES,
@@ -164,6 +170,9 @@ def cell_save(request, document_id: int, language: str, position: int):
             translation = services.translation_create(
                 document=document, language=language, first_position=position, text=text, actor=request.user
             )
+        elif not request.POST.get("version"):
+            # The form was opened on an empty cell that someone else has translated meanwhile.
+            return _render_cell(request, document, current, mode="conflict", mine=text)
         else:
             translation = services.translation_save(
                 translation=current.translation,
@@ -236,12 +245,13 @@ def bulk_approve(request, document_id: int):
         )
     else:
         result = services.translations_bulk_approve(translations=candidates, actor=request.user)
-    return render(
+    response = render(
         request,
         "corpus/editor.html#bulk-result",
         {"result": result, "language": language, "document": document},
-        headers={"HX-Trigger": json.dumps({"workbench:bulk": {"language": language}})},
     )
+    response["HX-Trigger"] = json.dumps({"workbench:bulk": {"language": language}})
+    return response
 
 
 @require_GET
