@@ -61,9 +61,26 @@ def decode_cursor(cursor: str) -> str:
         snapshot = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidInput("The cursor is damaged.", detail={"field": "since"}) from None
-    if not SNAPSHOT.match(snapshot):
+    if not SNAPSHOT.match(snapshot) or not _valid_snapshot(snapshot):
         raise InvalidInput("The cursor is damaged.", detail={"field": "since"})
     return snapshot
+
+
+def _valid_snapshot(snapshot: str) -> bool:
+    """What PostgreSQL's pg_snapshot input accepts: 0 < xmin <= xmax, xmin <= xip < xmax, ascending.
+
+    Checked here so that a damaged cursor is a 400 before streaming, not a database error mid-stream.
+    """
+    xmin, xmax, xip = snapshot.split(":")
+    values = [int(xmin), int(xmax), *(int(value) for value in xip.split(",") if value)]
+    if any(value >= 2**63 for value in values) or not 0 < values[0] <= values[1]:
+        return False
+    previous = values[0]
+    for value in values[2:]:
+        if not previous <= value < values[1]:
+            return False
+        previous = value
+    return True
 
 
 def export_request(
@@ -97,6 +114,16 @@ def export_request(
         raise InvalidInput(
             "Documents are given by their numeric ids.", detail={"field": "document"}
         ) from None
+    if document_ids:
+        from corpus.models import Document
+
+        missing = sorted(
+            set(document_ids) - set(Document.objects.filter(pk__in=document_ids).values_list("pk", flat=True))
+        )
+        if missing:
+            raise InvalidInput(
+                f"No document with id {', '.join(map(str, missing))}.", detail={"field": "document"}
+            )
     snapshot = decode_cursor(since) if since else None
     return ExportRequest(pair=pair, format=format, statuses=statuses, documents=document_ids, since=snapshot)
 
