@@ -84,6 +84,7 @@ def editor(request, document_id: int):
     metrics = [selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES]
     for entry in metrics:
         entry["translated_words"] = sum(entry["words_by_status"].values())
+        entry["approved_words"] = entry["words_by_status"].get("approved", 0)
     context.update(
         metrics=metrics,
         check_codes=sorted([*CHECK_CODES, *selectors.EXTRA_CHECK_CODES]),
