@@ -10,13 +10,14 @@ import json
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from corpus import permissions, selectors, services
 from corpus.diffs import diff_html
-from corpus.errors import StaleVersion, WorkbenchError
+from corpus.errors import InvalidInput, StaleVersion, WorkbenchError
 from corpus.models import Document, Segment, Translation
 from corpus.quality import CHECK_CODES
 
@@ -34,7 +35,15 @@ def _document(request, document_id: int) -> Document:
 
 
 def _filters(request) -> dict:
-    return selectors.parse_segment_filters(request.GET)
+    return _parse_filters(request.GET)
+
+
+def _parse_filters(params) -> dict:
+    """The segment filters; an unknown value (a hand-edited URL) is a 400, not a server error."""
+    try:
+        return selectors.parse_segment_filters(params)
+    except InvalidInput as error:
+        raise BadRequest(error.message) from error
 
 
 def _languages(request) -> list[str]:
@@ -231,7 +240,7 @@ def bulk_approve(request, document_id: int):
     language = request.POST.get("language", "")
     if language not in settings.WORKBENCH_TARGET_LANGUAGES:
         raise Http404("Unknown language")
-    filters = selectors.parse_segment_filters(request.POST)
+    filters = _parse_filters(request.POST)
     segments = selectors.filter_segments(Segment.objects.filter(document=document), **filters)
     positions = list(segments.values_list("position", flat=True))
     candidates = list(
