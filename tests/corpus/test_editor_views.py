@@ -730,3 +730,27 @@ def test_history_queries_do_not_grow_with_revisions(client, document, translator
     many, response = _count(client, reverse("corpus:history", args=[t.pk]))
     assert len(select(tree(response), "li.revision")) == 11
     assert many == few
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["status_en=bogus", "kind=bogus"])
+def test_an_unknown_filter_value_is_a_client_error_not_a_crash(client, document, translator_en, query):
+    login(client, translator_en)
+    assert client.get(editor_url(document) + "?" + query).status_code == 400
+    assert client.get(rows_url(document, -1, "&" + query)).status_code == 400
+
+
+def test_rows_fragment_with_a_bad_after_starts_at_the_top(client, document, translator_en):
+    login(client, translator_en)
+    assert positions(client.get(rows_url(document, "x")))[0] == 0
+
+
+def test_bulk_approve_with_an_unknown_filter_value_is_a_client_error(client, document, translator_en, editor):
+    t = create(document, "en", 0, "Title", translator_en, submit=True)
+    login(client, editor)
+    url = reverse("corpus:bulk-approve", args=[document.pk])
+    assert client.post(url, {"language": "en", "status_en": "bogus"}).status_code == 400
+    t.refresh_from_db()
+    assert t.status == "submitted"
