@@ -270,3 +270,38 @@ def test_editor_screenshot(page: Page, live_server, tmp_path):
     target = SCREENSHOT if os.environ.get("UPDATE_SCREENSHOT") == "1" else tmp_path / "editor.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+def test_copy_source_cancel_move_and_save_and_submit_shortcuts(page: Page, live_server):
+    document = seed_document()
+    translator = make_user("translator", ["en"])
+    login(page, live_server, translator, document)
+    source = page.locator('tr[data-position="0"] .source-text').inner_text()
+
+    textarea = open_with_enter(page, "en", 0)
+    page.keyboard.press("Alt+s")
+    expect(textarea).to_have_value(source)
+    page.keyboard.press("Escape")  # cancel: back to view mode, nothing saved
+    expect(cell(page, "en", 0).locator("textarea")).to_have_count(0)
+    expect(cell(page, "en", 0)).to_have_attribute("data-status", "untranslated")
+    assert not Translation.objects.filter(document=document).exclude(language="ko").exists()
+
+    cell(page, "en", 0).focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(cell(page, "en", 1)).to_be_focused()
+    page.keyboard.press("Alt+ArrowRight")
+    expect(cell(page, "ko", 1)).to_be_focused()
+    page.keyboard.press("Alt+ArrowLeft")
+    page.keyboard.press("Alt+ArrowUp")
+    expect(cell(page, "en", 0)).to_be_focused()
+
+    open_with_enter(page, "en", 1)
+    page.keyboard.type("Against this background, a seminar was held.")
+    page.keyboard.press("Control+Shift+Enter")
+    expect(cell(page, "en", 1)).to_have_attribute("data-status", "submitted")
+    t = Translation.objects.get(document=document, language="en")
+    assert (t.first_position, t.status, t.text) == (
+        1,
+        "submitted",
+        "Against this background, a seminar was held.",
+    )
