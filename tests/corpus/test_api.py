@@ -476,3 +476,26 @@ def test_make_user_is_a_translator_in_every_language_without_a_limit():
     user = make_user("translator")
     me = client_for(user).get(f"{API}/me/").json()
     assert me["languages"] == ["en", "ko"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("segments", {"q": "a\x00b"}),
+        ("segments", {"q_target": "\x00"}),
+        ("translations", {"language": "\x00"}),
+        ("translations", {"status": "\x00"}),
+    ],
+)
+def test_a_nul_character_in_a_filter_is_a_validation_error_not_a_server_error(document, editor, path, params):
+    """PostgreSQL cannot take NUL in a string: the API must refuse it (400), not crash (500)."""
+    url = f"{API}/documents/{document.pk}/segments/" if path == "segments" else f"{API}/translations/"
+    client = client_for(editor)
+    client.raise_request_exception = False
+    response = client.get(url, params)
+    assert response.status_code == 400, (
+        f"GET {url} with {params!r} answered {response.status_code}: a NUL reaches PostgreSQL "
+        "(corpus/api/views.py: segment_filter_arguments / TranslationViewSet.get_queryset)"
+    )
+    assert response.json()["error"]["code"] == "validation_error"
