@@ -1,15 +1,4 @@
-"""The data model: documents, their immutable source segments, translations over spans, history.
-
-Invariants held by the database itself (see migration 0002 for the SQL ones):
-- segments: unique (document, position); positions are never updated (a trigger refuses it);
-- translations: ``first_position <= last_position``; both ends are real segments of the
-  translation's own document (composite foreign keys onto (document, position));
-- nothing submitted or approved is empty;
-- live spans of one (document, language) never overlap: an exclusion constraint over a ``numrange``
-  key. pgserver ships no ``btree_gist``, so the constraint cannot say ``document WITH =``; instead
-  the SQL function ``workbench_span_key`` folds document, language and position into one number and
-  the constraint is on ranges of that number alone, which core PostgreSQL indexes with GiST.
-"""
+"""Translations over spans of segments, and their append-only history."""
 
 from __future__ import annotations
 
@@ -19,57 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
-
-class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DocumentQuerySet:
-        """Every signed-in user sees every document; anonymous users see none."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self
-
-
-class Document(models.Model):
-    title = models.CharField(max_length=500)
-    source_language = models.CharField(max_length=8, default="zh")
-    file_name = models.CharField(max_length=500, blank=True)
-    sha256 = models.CharField(max_length=64, unique=True, help_text="sha256 of the imported bytes")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = DocumentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Segment(models.Model):
-    class Kind(models.TextChoices):
-        HEADING = "heading", "Heading"
-        BODY = "body", "Body"
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="segments")
-    position = models.PositiveIntegerField(help_text="0-based, contiguous within the document")
-    paragraph = models.PositiveIntegerField(help_text="index of the source paragraph")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField()
-    words = models.PositiveIntegerField(help_text="jieba words, punctuation excluded")
-    chars = models.PositiveIntegerField(help_text="characters, white space excluded")
-    tokens = ArrayField(models.TextField(), default=list, help_text="jieba tokens, punctuation excluded")
-
-    class Meta:
-        ordering = ["document_id", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "position"], name="segment_unique_position"),
-            models.CheckConstraint(condition=~Q(text=""), name="segment_text_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.document_id}:{self.position} {self.text[:30]}"
+from corpus.models.documents import Document
 
 
 class Translation(models.Model):
@@ -194,77 +133,3 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} v{self.version} of {self.translation_id}"
-
-
-class LanguageAccess(models.Model):
-    """Limits a user to some target languages; a user without a row may work in every language."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_access"
-    )
-    languages = ArrayField(models.CharField(max_length=3), default=list, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.user} {','.join(self.languages) or 'all'}"
-
-
-class ApiToken(models.Model):
-    """A token for scripts and export jobs. Only its sha256 is stored; the key is shown once."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12, help_text="first characters of the key, to recognise it")
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.name} ({self.prefix}…)"
-
-
-class Reference(models.Model):
-    """A reference translation of a document, kept apart from the working translations, for scoring."""
-
-    class Origin(models.TextChoices):
-        LINES = "lines", "One line per source segment"
-        ALIGNED = "aligned", "Whole text aligned by the aligner"
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="references")
-    language = models.CharField(max_length=3)
-    name = models.CharField(max_length=200)
-    origin = models.CharField(max_length=10, choices=Origin.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.document_id} {self.language} {self.name}"
-
-
-class ReferenceUnit(models.Model):
-    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="units")
-    first_position = models.PositiveIntegerField()
-    last_position = models.PositiveIntegerField()
-    text = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["reference_id", "first_position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reference", "first_position"], name="reference_unit_unique_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(first_position__lte=models.F("last_position")), name="reference_unit_span_ordered"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.first_position}-{self.last_position}"

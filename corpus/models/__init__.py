@@ -1,0 +1,29 @@
+"""The data model: documents, their immutable source segments, translations over spans, history.
+
+Invariants held by the database itself (see migration 0002 for the SQL ones):
+- segments: unique (document, position); positions are never updated (a trigger refuses it);
+- translations: ``first_position <= last_position``; both ends are real segments of the
+  translation's own document (composite foreign keys onto (document, position));
+- nothing submitted or approved is empty;
+- live spans of one (document, language) never overlap: an exclusion constraint over a ``numrange``
+  key. pgserver ships no ``btree_gist``, so the constraint cannot say ``document WITH =``; instead
+  the SQL function ``workbench_span_key`` folds document, language and position into one number and
+  the constraint is on ranges of that number alone, which core PostgreSQL indexes with GiST.
+"""
+
+from corpus.models.access import ApiToken, LanguageAccess
+from corpus.models.documents import Document, DocumentQuerySet, Segment
+from corpus.models.references import Reference, ReferenceUnit
+from corpus.models.translations import Revision, Translation
+
+__all__ = [
+    "ApiToken",
+    "Document",
+    "DocumentQuerySet",
+    "LanguageAccess",
+    "Reference",
+    "ReferenceUnit",
+    "Revision",
+    "Segment",
+    "Translation",
+]
