@@ -81,6 +81,8 @@ FULL_MATRIX_CELLS = 20_000
 BAND = 12  # half-width of the band around the anchor chain
 SECOND_PASS_BAND = 6  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
+BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pairs, times this
+BASELINE_MARGIN = 0.05
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -129,7 +131,9 @@ def _number_tokens(text: str) -> list[_Token]:
 
 
 def _punct_tokens(text: str) -> list[_Token]:
-    return [_Token(_PUNCT_FEATURES[char], (_PUNCT_FEATURES[char],)) for char in text if char in _PUNCT_FEATURES]
+    return [
+        _Token(_PUNCT_FEATURES[char], (_PUNCT_FEATURES[char],)) for char in text if char in _PUNCT_FEATURES
+    ]
 
 
 def _latin_features(word: str) -> list[str]:
@@ -288,6 +292,9 @@ class _Model:
     tgt_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
     beads: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
     src_prefix: list[int] = field(default_factory=list)
+    src_weight_prefix: list[float] = field(default_factory=list)
+    tgt_weight_prefix: list[float] = field(default_factory=list)
+    baseline: float = 0.0
     tgt_prefix: list[int] = field(default_factory=list)
 
     def index(self) -> None:
@@ -313,6 +320,8 @@ class _Model:
         self.tgt_weights = _idf_weights(self.tgt_tokens)
         self.src_count = [sum(weights) for weights in self.src_weights]
         self.tgt_count = [sum(weights) for weights in self.tgt_weights]
+        self.src_weight_prefix = [0.0, *itertools.accumulate(self.src_count)]
+        self.tgt_weight_prefix = [0.0, *itertools.accumulate(self.tgt_count)]
         self.pairs.clear()
         self.src_cover.clear()
         self.tgt_cover.clear()
@@ -355,7 +364,13 @@ class _Model:
         return found
 
     def lexical(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        total = 0.0
+        """Covered token weight, minus what unrelated sentences of this size would cover."""
+        total = -self.baseline * (
+            self.src_weight_prefix[i1]
+            - self.src_weight_prefix[i0]
+            + self.tgt_weight_prefix[j1]
+            - self.tgt_weight_prefix[j0]
+        )
         for s in range(i0, i1):
             total += self.covered_src(s, j0, j1)
         for t in range(j0, j1):
@@ -392,7 +407,7 @@ class _Model:
         if i0 == i1 or j0 == j1:
             return 0.5
         tokens = sum(self.src_count[i0:i1]) + sum(self.tgt_count[j0:j1])
-        coverage = self.lexical(i0, i1, j0, j1) / tokens if tokens else 0.5
+        coverage = self.lexical(i0, i1, j0, j1) / tokens + self.baseline if tokens else 0.5
         length = math.exp(self.length_logp(i0, i1, j0, j1))
         return max(0.0, min(1.0, 0.6 * min(1.0, coverage * 1.5) + 0.4 * length))
 
@@ -513,6 +528,20 @@ def _band_from_points(
             wide_hi[other] = max(wide_hi[other], hi[row] + width)
     lo = [max(j0, value) for value in wide_lo]
     hi = [min(j1, value) for value in wide_hi]
+    # Partial translations: beyond the last inner point only the remaining target sentences
+    # (and some slack) may still be aligned; before the first, likewise. The rest of the source
+    # is pinned to the edge column, so its sentences come out as 1-0 beads.
+    inner = points[1:-1]
+    if inner:
+        s_first, t_first = inner[0]
+        s_last, t_last = inner[-1]
+        rate = (s_last - s_first + 1) / (t_last - t_first + 1)  # source sentences per target one
+        limit = s_last + int(1.3 * rate * (j1 - t_last)) + 3
+        for row in range(max(0, limit - i0 + 1), rows):
+            lo[row], hi[row] = j1, j1
+        limit = s_first - int(1.3 * rate * (t_first - j0)) - 3
+        for row in range(0, max(0, limit - i0)):
+            lo[row], hi[row] = j0, j0
     lo[0], hi[-1] = j0, j1
     for row in range(rows - 2, -1, -1):  # lo non-decreasing
         lo[row] = min(lo[row], lo[row + 1])
@@ -576,7 +605,7 @@ def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[t
         lo = [j0] * (i1 - i0 + 1)
         hi = [j1] * (i1 - i0 + 1)
     elif guide is not None:
-        points = [(i0, j0)] + [(bead[1], bead[3]) for bead in guide] + [(i1, j1)]
+        points = [(i0, j0)] + [(b[1], b[3]) for b in guide if b[1] > b[0] and b[3] > b[2]] + [(i1, j1)]
         lo, hi = _band_from_points(points, i0, i1, j0, j1, SECOND_PASS_BAND)
     else:
         chain = _chain(_candidate_pairs(model, i0, i1, j0, j1), j0, j1)
@@ -587,6 +616,20 @@ def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[t
 
 # ---------------------------------------------------------------------------------------------
 # Estimation between passes
+
+
+def _estimate_baseline(model: _Model) -> None:
+    """Coverage fraction of unrelated sentence pairs (a fixed stride through the document)."""
+    n, m = len(model.src_tokens), len(model.tgt_tokens)
+    covered = total = 0.0
+    if n and m:
+        for k in range(min(300, n * m)):
+            s = (k * 7919) % n
+            t = (k * 104_729 + m // 2) % m
+            src_mask, tgt_mask = model.pair(s, t)
+            covered += _weigh(src_mask, model.src_weights[s]) + _weigh(tgt_mask, model.tgt_weights[t])
+            total += model.src_count[s] + model.tgt_count[t]
+    model.baseline = BASELINE_FACTOR * covered / total + BASELINE_MARGIN if total else 0.0
 
 
 def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
@@ -627,10 +670,14 @@ def _learn_lexicon(model: _Model, beads: Iterable[tuple]) -> None:
         dice = 2 * count / (src_counts[s] + tgt_counts[t])
         if dice >= 0.5:
             best[s].append((dice, t))
-    model.learned = {s: tuple("L:" + t for _d, t in sorted(found, reverse=True)[:3]) for s, found in best.items()}
+    model.learned = {
+        s: tuple("L:" + t for _d, t in sorted(found, reverse=True)[:3]) for s, found in best.items()
+    }
 
 
-def _initial_ratio(model: _Model, src_lang: str, tgt_lang: str, spans: list[tuple[int, int, int, int]]) -> None:
+def _initial_ratio(
+    model: _Model, src_lang: str, tgt_lang: str, spans: list[tuple[int, int, int, int]]
+) -> None:
     src_total = sum(sum(model.src_len[a0:a1]) for a0, a1, _b0, _b1 in spans)
     tgt_total = sum(sum(model.tgt_len[b0:b1]) for _a0, _a1, b0, b1 in spans)
     chain_ratios = []
@@ -709,6 +756,7 @@ def align(
         tgt_len=[_length(text) for text in tgt],
     )
     model.index()
+    _estimate_baseline(model)
     spans = []
     a = b = 0
     for a0, a1, b0, b1 in fixed:
@@ -722,6 +770,7 @@ def align(
     _estimate_length_model(model, beads_first)
     _learn_lexicon(model, beads_first)
     model.index()
+    _estimate_baseline(model)
     second = {span: _align_span(model, *span, first[span]) for span in spans}
 
     result: list[Bead] = []

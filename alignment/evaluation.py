@@ -151,7 +151,9 @@ def read_lines(path: str | Path) -> list[str]:
     return Path(path).read_text(encoding="utf-8").splitlines()
 
 
-def document_triples(src: str | Path, tgt: str | Path, gold: str | Path) -> list[tuple[str, Path, Path, Path]]:
+def document_triples(
+    src: str | Path, tgt: str | Path, gold: str | Path
+) -> list[tuple[str, Path, Path, Path]]:
     """(name, source file, target file, gold file) per document.
 
     Given three folders, the documents are the files of the same name in all three; given three

@@ -93,7 +93,9 @@ def _subprocess(arguments: list[str]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-scaling", action="store_true")
@@ -110,7 +112,9 @@ def main() -> None:
         return
 
     data = ["--data", str(options.data)]
-    print(f"{'set':16} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}   {'time':>7} {'RSS':>8}")
+    print(
+        f"{'set':16} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}   {'time':>7} {'RSS':>8}"
+    )
     for name in options.sets.split(","):
         result = _subprocess(["--one", name, *data])
         sp, sr, sf = result["strict"]

@@ -1,0 +1,178 @@
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from alignment.aligner import BEAD_PRIORS, Bead, align
+from alignment.evaluation import read_beads, read_lines, score_documents
+
+DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "alignment"
+
+
+def data_folder(name: str) -> Path:
+    folder = DATA / name
+    if not folder.is_dir():
+        pytest.fail(
+            f"alignment gold data missing: {folder} (expected ../shared/data/alignment beside the clone)"
+        )
+    return folder
+
+
+def ids(beads):
+    return [(bead.src, bead.tgt) for bead in beads]
+
+
+def assert_covers(beads, n, m):
+    src = [i for bead in beads for i in bead.src]
+    tgt = [j for bead in beads for j in bead.tgt]
+    assert src == list(range(n))
+    assert tgt == list(range(m))
+    assert all(0.0 <= bead.score <= 1.0 for bead in beads)
+
+
+ZH = [
+    "韦小宝在扬州长大。",
+    "他的母亲在丽春院工作。",
+    "有一天，茅十八来到了扬州。",
+    "他们在1998年一起去了北京。",
+    "北京很大，人很多。",
+]
+EN = [
+    "Wei Xiaobao grew up in Yangzhou.",
+    "His mother worked in the Lichun brothel.",
+    "One day, Mao Shiba came to Yangzhou.",
+    "In 1998 they went to Beijing together.",
+    "Beijing was big.",
+    "There were many people.",
+]
+
+
+def test_bead_is_a_frozen_dataclass():
+    bead = Bead((0,), (0, 1), 0.5)
+    with pytest.raises(AttributeError):
+        bead.score = 1.0  # type: ignore[misc]
+
+
+def test_one_to_one_and_one_to_two():
+    beads = align(ZH, EN, src_lang="zh", tgt_lang="en")
+    assert_covers(beads, len(ZH), len(EN))
+    assert ids(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), (4, 5))]
+
+
+def test_two_to_one():
+    en = ["Wei Xiaobao grew up in Yangzhou, where his mother worked in the Lichun brothel.", *EN[2:]]
+    beads = align(ZH, en, src_lang="zh", tgt_lang="en")
+    assert_covers(beads, len(ZH), len(en))
+    assert ids(beads)[0] == ((0, 1), (0,))
+
+
+def test_insertion_and_deletion_of_unrelated_sentences():
+    zh = [*ZH[:2], "天上的星星闪闪发光，夜空非常美丽，远处传来了悠扬的笛声和孩子们的笑声。", *ZH[2:]]
+    en = [*EN[:3], "Translator's note: the names are transcribed in pinyin throughout.", *EN[3:]]
+    beads = align(zh, en, src_lang="zh", tgt_lang="en")
+    assert_covers(beads, len(zh), len(en))
+    found = ids(beads)
+    assert ((2,), ()) in found
+    assert ((), (3,)) in found
+    assert ((3,), (2,)) in found
+    assert ((4,), (4,)) in found
+
+
+def test_numbers_anchor_european_texts():
+    de = [
+        "Am 12. Mai 1931 erreichten sie 4478 Meter.",
+        "Das Wetter war schlecht.",
+        "Sie kehrten 1932 zurück.",
+    ]
+    fr = ["Le 12 mai 1931, ils atteignirent 4478 mètres.", "Il faisait mauvais.", "Ils revinrent en 1932."]
+    beads = align(de, fr, src_lang="de", tgt_lang="fr")
+    assert ids(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+
+
+def test_fixed_anchor_is_respected():
+    # Force sentence 1 of the source onto targets 1 and 2, against the evidence.
+    beads = align(ZH, EN, src_lang="zh", tgt_lang="en", anchors=[(range(1, 2), range(1, 3))])
+    assert_covers(beads, len(ZH), len(EN))
+    found = ids(beads)
+    assert ((1,), (1, 2)) in found
+    assert next(bead for bead in beads if bead.src == (1,)).score == 1.0
+    assert found[0] == ((0,), (0,))
+
+
+def test_anchors_out_of_order_are_refused():
+    with pytest.raises(ValueError):
+        align(ZH, EN, src_lang="zh", tgt_lang="en", anchors=[((2, 3), (2, 3)), ((1, 3), (1, 2))])
+
+
+def test_empty_sides():
+    assert align([], [], src_lang="zh", tgt_lang="en") == []
+    assert ids(align(ZH[:2], [], src_lang="zh", tgt_lang="en")) == [((0,), ()), ((1,), ())]
+    assert ids(align([], EN[:1], src_lang="zh", tgt_lang="en")) == [((), (0,))]
+
+
+def test_bead_types_include_one_to_four():
+    assert {(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4)} <= set(BEAD_PRIORS)
+
+
+def load(folder: Path, src: str, tgt: str):
+    return read_lines(folder / src), read_lines(folder / tgt)
+
+
+def test_partial_translation_leaves_the_rest_unaligned():
+    folder = data_folder("zh-en-mac-dev")
+    zh, en = read_lines(folder / "zh" / "004"), read_lines(folder / "en" / "004")
+    gold = read_beads(folder / "gold" / "004")
+    # The translator pasted only the translation of the first half of the chapter.
+    half = len(gold) // 2
+    kept = gold[:half]
+    last_tgt = max(j for _s, t in kept for j in t)
+    beads = align(zh, en[: last_tgt + 1], src_lang="zh", tgt_lang="en")
+    assert_covers(beads, len(zh), last_tgt + 1)
+    first_untranslated = max(i for s, _t in kept for i in s) + 1
+    tail = [bead for bead in beads if bead.src and bead.src[0] >= first_untranslated + 3]
+    assert tail, "the untranslated half must still be in the output"
+    assert all(bead.tgt == () for bead in tail), "untranslated source must come out as 1-0 beads"
+    expected = [*kept, *(((i,), ()) for i in range(first_untranslated, len(zh)))]
+    assert score_documents([(expected, ids(beads))]).strict_f1 > 0.85
+
+
+def test_partial_translation_zh_ko_middle_article():
+    folder = data_folder("pud-zh-ko-en")
+    zh, ko = load(folder, "zh.txt", "ko.txt")
+    zh, ko = zh[:300], ko[:300]
+    # The Korean translation covers only sentences 100..199.
+    beads = align(zh, ko[100:200], src_lang="zh", tgt_lang="ko")
+    assert_covers(beads, 300, 100)
+    expected = [((i,), ()) for i in range(100)]
+    expected += [((i,), (i - 100,)) for i in range(100, 200)]
+    expected += [((i,), ()) for i in range(200, 300)]
+    scores = score_documents([(expected, ids(beads))])
+    assert scores.strict_f1 > 0.9
+    outside = [bead for bead in beads if bead.src and (bead.src[0] < 95 or bead.src[0] > 205)]
+    assert all(bead.tgt == () for bead in outside)
+
+
+@pytest.mark.parametrize(("src", "tgt", "src_lang", "tgt_lang"), [("zh.txt", "en.txt", "zh", "en")])
+def test_pud_zh_en_strict_f1(src, tgt, src_lang, tgt_lang):
+    folder = data_folder("pud-zh-ko-en")
+    source, target = load(folder, src, tgt)
+    beads = align(source, target, src_lang=src_lang, tgt_lang=tgt_lang)
+    scores = score_documents([(read_beads(folder / "gold.align"), ids(beads))])
+    assert scores.strict_f1 >= 0.99
+
+
+def test_mac_dev_strict_f1():
+    folder = data_folder("zh-en-mac-dev")
+    started = time.perf_counter()
+    pairs = []
+    for path in sorted((folder / "gold").iterdir()):
+        beads = align(
+            read_lines(folder / "zh" / path.name),
+            read_lines(folder / "en" / path.name),
+            src_lang="zh",
+            tgt_lang="en",
+        )
+        pairs.append((read_beads(path), ids(beads)))
+    assert score_documents(pairs).strict_f1 > 0.80
+    assert time.perf_counter() - started < 60
