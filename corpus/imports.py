@@ -58,7 +58,10 @@ def _match(unit: ImportedUnit, segments: list[str], starts: dict[str, list[int]]
         first, last = unit.first_position, unit.last_position
         if 0 <= first <= last < len(segments) and _key("".join(segments[first : last + 1])) == source:
             return first, last
-    for first in starts.get(source[:8], []):
+    # A segment's key is its first 8 characters, or all of it when shorter: a unit over several
+    # segments whose first is short (a heading, a short sentence) is found under that shorter key.
+    candidates = sorted({first for n in range(1, 9) for first in starts.get(source[:n], ())})
+    for first in candidates:
         joined = ""
         for last in range(first, min(len(segments), first + 50)):
             joined += _key(segments[last])
