@@ -65,6 +65,7 @@ BEAD_PRIORS: dict[tuple[int, int], float] = {
     (2, 3): -9.0,
     (3, 2): -9.0,
 }
+FIRST_PASS_TYPES = frozenset({(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2)})
 LEXICAL_WEIGHT = 1.0
 LENGTH_WEIGHT = 0.4
 NUMBER_WEIGHT = 2  # a number counts as this many tokens
@@ -78,8 +79,8 @@ DEFAULT_RATIO = {  # target characters per source character (non-space), a prior
 }
 DEFAULT_VARIANCE = 6.0  # per target character, as Gale and Church's 6.8
 FULL_MATRIX_CELLS = 20_000
-BAND = 12  # half-width of the band around the anchor chain
-SECOND_PASS_BAND = 6  # half-width of the band around the first pass's path
+BAND = 8  # half-width of the band around the anchor chain
+SECOND_PASS_BAND = 4  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
 BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pairs, times this
 BASELINE_MARGIN = 0.05
@@ -325,7 +326,6 @@ class _Model:
         self.pairs.clear()
         self.src_cover.clear()
         self.tgt_cover.clear()
-        self.beads.clear()
 
     def pair(self, s: int, t: int) -> tuple[int, int]:
         key = s * 1_000_003 + t
@@ -344,23 +344,17 @@ class _Model:
         return found
 
     def covered_src(self, s: int, j0: int, j1: int) -> float:
-        key = (s, j0, j1)
-        found = self.src_cover.get(key)
-        if found is None:
-            mask = 0
-            for t in range(j0, j1):
-                mask |= self.pair(s, t)[0]
-            found = self.src_cover[key] = _weigh(mask, self.src_weights[s])
+        mask = 0
+        for t in range(j0, j1):
+            mask |= self.pair(s, t)[0]
+        found = self.src_cover[(s << 42) | (j0 << 4) | (j1 - j0)] = _weigh(mask, self.src_weights[s])
         return found
 
     def covered_tgt(self, t: int, i0: int, i1: int) -> float:
-        key = (t, i0, i1)
-        found = self.tgt_cover.get(key)
-        if found is None:
-            mask = 0
-            for s in range(i0, i1):
-                mask |= self.pair(s, t)[1]
-            found = self.tgt_cover[key] = _weigh(mask, self.tgt_weights[t])
+        mask = 0
+        for s in range(i0, i1):
+            mask |= self.pair(s, t)[1]
+        found = self.tgt_cover[(t << 42) | (i0 << 4) | (i1 - i0)] = _weigh(mask, self.tgt_weights[t])
         return found
 
     def lexical(self, i0: int, i1: int, j0: int, j1: int) -> float:
@@ -371,10 +365,15 @@ class _Model:
             + self.tgt_weight_prefix[j1]
             - self.tgt_weight_prefix[j0]
         )
+        src_cover, tgt_cover = self.src_cover, self.tgt_cover
+        tail = (j0 << 4) | (j1 - j0)
         for s in range(i0, i1):
-            total += self.covered_src(s, j0, j1)
+            found = src_cover.get((s << 42) | tail)
+            total += self.covered_src(s, j0, j1) if found is None else found
+        tail = (i0 << 4) | (i1 - i0)
         for t in range(j0, j1):
-            total += self.covered_tgt(t, i0, i1)
+            found = tgt_cover.get((t << 42) | tail)
+            total += self.covered_tgt(t, i0, i1) if found is None else found
         return total
 
     def length_logp(self, i0: int, i1: int, j0: int, j1: int) -> float:
@@ -384,23 +383,17 @@ class _Model:
         if mean <= 0:
             return 0.0
         delta = abs(lt - ls) / math.sqrt(self.variance * mean)
-        return _TAIL[min(int(delta * 100), len(_TAIL) - 1)]
+        return _TAIL[min(int(delta * 100), 1200)]
 
     def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        key = (i0, i1, j0, j1)
-        found = self.beads.get(key)
-        if found is None:
-            prior = BEAD_PRIORS[(i1 - i0, j1 - j0)]
-            if i1 == i0 or j1 == j0:
-                found = prior
-            else:
-                found = (
-                    prior
-                    + LEXICAL_WEIGHT * self.lexical(i0, i1, j0, j1)
-                    + LENGTH_WEIGHT * self.length_logp(i0, i1, j0, j1)
-                )
-            self.beads[key] = found
-        return found
+        prior = BEAD_PRIORS[(i1 - i0, j1 - j0)]
+        if i1 == i0 or j1 == j0:
+            return prior
+        return (
+            prior
+            + LEXICAL_WEIGHT * self.lexical(i0, i1, j0, j1)
+            + LENGTH_WEIGHT * self.length_logp(i0, i1, j0, j1)
+        )
 
     def confidence(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """A 0..1 score for output: lexical coverage and length agreement."""
@@ -554,10 +547,11 @@ def _band_from_points(
 # Dynamic programme
 
 
-def _dp(model: _Model, i0: int, i1: int, j0: int, j1: int, lo: list[int], hi: list[int]) -> list[tuple]:
+def _dp(
+    model: _Model, i0: int, i1: int, j0: int, j1: int, lo: list[int], hi: list[int], types: list[tuple[int, int]]
+) -> list[tuple]:
     """Best path of beads from (i0, j0) to (i1, j1) inside the band; beads as (a0, a1, b0, b1)."""
     negative = -math.inf
-    types = list(BEAD_PRIORS)
     scores: list[list[float]] = []
     back: list[list[int]] = []
     score = model.score
@@ -601,6 +595,7 @@ def _dp(model: _Model, i0: int, i1: int, j0: int, j1: int, lo: list[int], hi: li
 def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[tuple] | None) -> list[tuple]:
     if i0 == i1 or j0 == j1:
         return [(i, i + 1, j0, j0) for i in range(i0, i1)] + [(i1, i1, j, j + 1) for j in range(j0, j1)]
+    types = list(BEAD_PRIORS) if guide is not None else [t for t in BEAD_PRIORS if t in FIRST_PASS_TYPES]
     if (i1 - i0 + 1) * (j1 - j0 + 1) <= FULL_MATRIX_CELLS:
         lo = [j0] * (i1 - i0 + 1)
         hi = [j1] * (i1 - i0 + 1)
@@ -611,7 +606,7 @@ def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[t
         chain = _chain(_candidate_pairs(model, i0, i1, j0, j1), j0, j1)
         points = [(i0, j0)] + [(s, t) for s, t in chain] + [(i1, j1)]
         lo, hi = _band_from_points(points, i0, i1, j0, j1, BAND)
-    return _dp(model, i0, i1, j0, j1, lo, hi)
+    return _dp(model, i0, i1, j0, j1, lo, hi, types)
 
 
 # ---------------------------------------------------------------------------------------------
