@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from alignment.aligner import Bead, align
 from alignment.splitting import split_paragraphs, split_sentences
-from corpus import assessment, permissions
+from corpus import assessment, memory, permissions
 from corpus.errors import InvalidInput, InvalidSpan, SourceImportError
 from corpus.models import Document, Revision, Segment, Translation
 from corpus.services import _check_version, _locked, _record, decode_source, lock_document, validate_language
@@ -268,6 +268,7 @@ def _replace(
         translation.retired_at = now
         translation.save(update_fields=["retired_at"])
         _record(translation, Action.RETIRE, actor, comment=comment)
+        memory.memory_sync(translation)
     for translation in new:
         translation.updated_at = now
         translation.updated_by = actor
@@ -409,6 +410,7 @@ def translation_move_sentence(
         fields = assessment.assess(item)
         item.save(update_fields=["text", "status", "version", "updated_at", "updated_by", "author", *fields])
         _record(item, Action.EDIT, actor, comment=f"moved sentence “{moved[:60]}”")
+        memory.memory_sync(item)
     return current, other
 
 

@@ -64,6 +64,8 @@ def assess(translation: Translation, *, source: str | None = None) -> list[str]:
     if source is None:
         source = source_text(translation.document_id, translation.first_position, translation.last_position)
     if translation.text.strip():
+        from corpus.glossary import check_terms
+
         norm = length_norm(translation.language)
         findings = check_pair(
             source,
@@ -71,6 +73,7 @@ def assess(translation: Translation, *, source: str | None = None) -> list[str]:
             source_lang="zh",
             target_lang=translation.language,
             norms={("zh", translation.language): norm} if norm else None,
+            glossary=check_terms(translation.language),
         )
     else:
         findings = []

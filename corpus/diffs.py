@@ -31,3 +31,17 @@ def diff_html(before: str, after: str, language: str) -> SafeString:
         if op in {"insert", "replace"}:
             parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
     return mark_safe("".join(parts))
+
+
+def token_diff_html(before: list[str], after: list[str]) -> SafeString:
+    """Token-level diff (jieba tokens): what the memory source has (<del>) and the current source (<ins>)."""
+    parts: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(after[j1:j2])))
+            continue
+        if op in {"delete", "replace"}:
+            parts.append(f"<del>{escape(''.join(before[i1:i2]))}</del>")
+        if op in {"insert", "replace"}:
+            parts.append(f"<ins>{escape(''.join(after[j1:j2]))}</ins>")
+    return mark_safe("".join(parts))

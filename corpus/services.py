@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corpus import assessment, permissions
+from corpus import assessment, memory, permissions
 from corpus.errors import InvalidInput, InvalidSpan, InvalidTransition, SourceImportError, StaleVersion
 from corpus.models import Document, Revision, Segment, Translation
 from corpus.segmentation import SegmentationError, has_chinese, segment_document
@@ -287,6 +287,7 @@ def translation_save(*, translation: Translation | int, text: str, version: int,
     current.author = actor
     _touch(current, actor, ["text", "status", "author", *assessment.assess(current)])
     _record(current, Action.EDIT, actor)
+    memory.memory_sync(current)
     return current
 
 
@@ -325,6 +326,7 @@ def translation_approve(*, translation: Translation | int, version: int, actor) 
     current.check_codes = sorted({finding["code"] for finding in current.findings})
     _touch(current, actor, ["status", "comment", *fields])
     _record(current, Action.APPROVE, actor)
+    memory.memory_sync(current, source=source)
     return current
 
 
@@ -357,6 +359,7 @@ def translation_reopen(
     current.status = Status.SUBMITTED
     _touch(current, actor, ["status"])
     _record(current, Action.REOPEN, actor, comment=(reason or "").strip())
+    memory.memory_sync(current)
     return current
 
 

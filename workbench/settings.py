@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TranslationStatusEnum": "corpus.models.translations.Translation.Status",
+        "GlossaryStatusEnum": "corpus.models.memory.GlossaryTerm.Status",
+    },
 }
 
 LOGGING = {

@@ -13,6 +13,7 @@ Invariants held by the database itself (see migration 0002 for the SQL ones):
 
 from corpus.models.access import ApiToken, LanguageAccess
 from corpus.models.documents import Document, DocumentQuerySet, Segment
+from corpus.models.memory import GlossaryTerm, MemoryUnit
 from corpus.models.references import Reference, ReferenceUnit
 from corpus.models.translations import Revision, Translation
 
@@ -20,7 +21,9 @@ __all__ = [
     "ApiToken",
     "Document",
     "DocumentQuerySet",
+    "GlossaryTerm",
     "LanguageAccess",
+    "MemoryUnit",
     "Reference",
     "ReferenceUnit",
     "Revision",

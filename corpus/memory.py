@@ -1,0 +1,260 @@
+"""Translation memory: reuse approved work, matched on jieba tokens.
+
+Every approved translation is a memory unit (``memory_sync`` keeps units in step with approvals);
+TMX files add units of their own. Lookup:
+
+- exact: the same normalised source (white space and punctuation width folded) scores 100;
+- fuzzy: candidates share at least one *index token* with the query (a GIN index on a ``text[]``
+  column: core PostgreSQL, no extension), are of comparable length, and come ranked by how many
+  index tokens they share; the best ones are scored in Python by a token-level Levenshtein distance
+  (rapidfuzz) over jieba tokens, numbers and Latin tokens kept, as a percentage. A number that differs
+  costs an extra point so that such a match never shows as 100.
+
+Bands follow the usual CAT-tool practice: 100, 95+, 85+, 75+, below that "low".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from rapidfuzz.distance import Levenshtein
+
+from corpus import permissions
+from corpus.errors import InvalidInput
+from corpus.models import Document, MemoryUnit, Revision, Segment, Translation
+from corpus.segmentation import is_word, words
+
+MIN_SCORE = 20
+CANDIDATES = 60
+NUMBER = re.compile(r"^\d[\d.,]*$")
+# Function words and frequent particles carry little evidence; they stay in the tokens (and so in the
+# edit distance) but not in the index, which keeps candidate sets small.
+STOP_TOKENS = frozenset(
+    "的 了 是 在 和 与 及 也 等 对 将 以 为 而 但 并 都 就 又 或 被 把 从 于 之 其 这 那 有 中 上 下 "
+    "不 一 个 我们 他们 我 你 他 她 它 要 会 能 可 可能 已 已经 更 还 很 最 让 使 由 向 到 给 着 过 所 "
+    "之间 方面 问题 一些 一个 这个 这些 那些 各国".split()
+)
+
+
+def normalise_source(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in text if not char.isspace())
+
+
+def source_tokens(text: str) -> list[str]:
+    return [token.lower() for token in words(unicodedata.normalize("NFKC", text)) if is_word(token)]
+
+
+def index_tokens(tokens: list[str]) -> list[str]:
+    return sorted({token for token in tokens if token not in STOP_TOKENS})
+
+
+@dataclass
+class Match:
+    unit: MemoryUnit
+    score: int
+    band: str
+    diff: str  # the match's source against the current source, as escaped HTML
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.unit.pk,
+            "score": self.score,
+            "band": self.band,
+            "source": self.unit.source_text,
+            "target": self.unit.target_text,
+            "origin": self.unit.origin,
+            "document": self.unit.document_id,
+            "translation": self.unit.translation_id,
+            "created_at": self.unit.created_at,
+            "diff": self.diff,
+        }
+
+
+def band(score: int) -> str:
+    if score >= 100:
+        return "100"
+    if score >= 95:
+        return "95+"
+    if score >= 85:
+        return "85+"
+    if score >= 75:
+        return "75+"
+    return "low"
+
+
+def token_score(query: list[str], candidate: list[str]) -> int:
+    if not query and not candidate:
+        return 100
+    similarity = Levenshtein.normalized_similarity(query, candidate)
+    score = int(similarity * 100 + 1e-9)
+    numbers_query = sorted(token for token in query if NUMBER.match(token))
+    numbers_candidate = sorted(token for token in candidate if NUMBER.match(token))
+    if numbers_query != numbers_candidate:
+        score -= 1 + len(set(numbers_query) ^ set(numbers_candidate))
+    return max(0, min(score, 100 if query == candidate else 99))
+
+
+def _unit_fields(source: str, target: str) -> dict:
+    tokens = source_tokens(source)
+    return {
+        "source_text": source,
+        "source_key": normalise_source(source),
+        "target_text": target,
+        "tokens": tokens,
+        "index_tokens": index_tokens(tokens),
+        "length": len(tokens),
+    }
+
+
+def memory_sync(translation: Translation, *, source: str | None = None) -> None:
+    """Keep the memory in step with the workflow: approved adds or replaces, anything else removes."""
+    if translation.status != Translation.Status.APPROVED or translation.retired_at is not None:
+        MemoryUnit.objects.filter(translation=translation).delete()
+        return
+    if source is None:
+        source = "".join(
+            Segment.objects.filter(
+                document_id=translation.document_id,
+                position__range=(translation.first_position, translation.last_position),
+            )
+            .order_by("position")
+            .values_list("text", flat=True)
+        )
+    MemoryUnit.objects.update_or_create(
+        translation=translation,
+        defaults={
+            "language": translation.language,
+            "origin": MemoryUnit.Origin.APPROVED,
+            "document_id": translation.document_id,
+            "created_by": translation.updated_by,
+            **_unit_fields(source, translation.text),
+        },
+    )
+
+
+def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_SCORE) -> list[Match]:
+    """The best memory matches for ``source`` in ``language``, best first."""
+    from corpus.diffs import token_diff_html
+
+    tokens = source_tokens(source)
+    key = normalise_source(source)
+    exact = list(MemoryUnit.objects.filter(language=language, source_key=key).order_by("-id")[:limit])
+    matches = [Match(unit, 100, "100", token_diff_html(unit.tokens, tokens)) for unit in exact]
+    seen = {unit.pk for unit in exact}
+    wanted = index_tokens(tokens)
+    if wanted and len(matches) < limit:
+        low, high = max(1, len(tokens) // 3), len(tokens) * 3 + 3
+        candidates = MemoryUnit.objects.raw(
+            """
+            SELECT * FROM (
+                SELECT m.*, cardinality(ARRAY(SELECT unnest(m.index_tokens) INTERSECT SELECT unnest(%s::text[]))) AS shared
+                FROM corpus_memoryunit m
+                WHERE m.language = %s AND m.index_tokens && %s::text[] AND m.length BETWEEN %s AND %s
+            ) c ORDER BY c.shared DESC, c.id DESC LIMIT %s
+            """,
+            [wanted, language, wanted, low, high, CANDIDATES],
+        )
+        for unit in candidates:
+            if unit.pk in seen:
+                continue
+            score = token_score(tokens, unit.tokens)
+            if score >= min_score:
+                matches.append(Match(unit, score, band(score), token_diff_html(unit.tokens, tokens)))
+    matches.sort(key=lambda match: (-match.score, -match.unit.pk))
+    return matches[:limit]
+
+
+def concordance(query: str, language: str, *, limit: int = 50) -> list[MemoryUnit]:
+    query = (query or "").strip()
+    if len(query) < 1:
+        raise InvalidInput("Search for at least one character.", detail={"field": "q"})
+    return list(
+        MemoryUnit.objects.filter(language=language)
+        .filter(Q(source_text__icontains=query) | Q(target_text__icontains=query))
+        .order_by("-id")[:limit]
+    )
+
+
+@transaction.atomic
+def document_pretranslate(*, document: Document, language: str, actor) -> dict:
+    """Fill untranslated segments from 100% matches (origin memory, status draft), in one transaction."""
+    from corpus import assessment
+    from corpus.services import _record, lock_document, validate_language
+
+    validate_language(language)
+    permissions.ensure(permissions.can_write(actor, language))
+    lock_document(document)
+    covered = set()
+    for first, last in Translation.objects.filter(
+        document=document, language=language, retired_at__isnull=True
+    ).values_list("first_position", "last_position"):
+        covered.update(range(first, last + 1))
+    segments = [
+        (position, text)
+        for position, text in Segment.objects.filter(document=document)
+        .order_by("position")
+        .values_list("position", "text")
+        if position not in covered
+    ]
+    keys = {normalise_source(text): position for position, text in segments}
+    found: dict[str, MemoryUnit] = {}
+    for unit in MemoryUnit.objects.filter(language=language, source_key__in=list(keys)).order_by("id"):
+        found[unit.source_key] = unit  # the newest unit wins
+    from django.utils import timezone
+
+    now = timezone.now()
+    created = []
+    for position, text in segments:
+        unit = found.get(normalise_source(text))
+        if unit is None:
+            continue
+        translation = Translation(
+            document=document,
+            language=language,
+            first_position=position,
+            last_position=position,
+            text=unit.target_text,
+            status=Translation.Status.DRAFT,
+            origin=Translation.Origin.MEMORY,
+            updated_at=now,
+            updated_by=actor,
+            author=actor,
+        )
+        assessment.assess(translation, source=text)
+        translation.save(force_insert=True)
+        _record(
+            translation, Revision.Action.CREATE, actor, comment=f"pre-translated from memory unit {unit.pk}"
+        )
+        created.append(translation)
+    return {"untranslated": len(segments), "filled": len(created)}
+
+
+@transaction.atomic
+def memory_import_tmx(*, data: bytes, language: str, actor) -> int:
+    """Add the units of a TMX file (zh -> language) to the memory, marked as imported."""
+    from corpus.exchange import FormatError, read_tmx
+    from corpus.services import validate_language
+
+    validate_language(language)
+    permissions.ensure(permissions.can_review(actor, language))
+    try:
+        units = read_tmx(data, source_lang="zh", target_lang=language)
+    except FormatError as error:
+        raise InvalidInput(str(error), detail={"line": error.line}) from error
+    rows = [
+        MemoryUnit(
+            language=language,
+            origin=MemoryUnit.Origin.TMX,
+            created_by=actor,
+            **_unit_fields(u.source_text, u.target_text),
+        )
+        for u in units
+        if u.source_text.strip() and u.target_text.strip()
+    ]
+    MemoryUnit.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
