@@ -1,0 +1,358 @@
+"""Export benchmark: wall time and peak memory of an export against PostgreSQL's own COPY of the query.
+
+    .venv/bin/python bench/export.py [--sizes 100000,1000000] [--formats tsv,tmx] [--keep]
+
+Works in its own database ``workbench_bench_export`` on the same server (the one of ``DATABASE_URL``
+with the name swapped, otherwise the embedded server of ``.pgdata``), created afresh and migrated by
+``manage.py migrate`` in a subprocess. Synthetic data: documents of 10,000 segments (the seed's
+sentences, cycled) each fully translated into English and approved, written with COPY (the trigger
+stamps ``change_xid``; the exclusion constraint and the composite foreign keys are checked as usual).
+
+For each size the export (``manage.py export --pair zh-en --status approved --output /dev/null``) runs
+in a fresh subprocess: wall time, units per second and that process's peak RSS (``os.wait4``). The
+limit is ``COPY (<corpus.exports.source_pair_sql>) TO STDOUT`` into a null sink, run by psycopg2 here.
+Printed: the export/COPY ratio and how peak memory grows from the smallest to the largest size.
+Prints figures only; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "workbench_bench_export"
+PER_DOCUMENT = 10_000
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def base_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    sys.path.insert(0, str(ROOT))
+    from workbench.database import embedded_database_url
+
+    return embedded_database_url(ROOT / ".pgdata")
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def create_database(url: str) -> str:
+    import psycopg2
+
+    bench_url = with_database(url, BENCH_DB)
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    admin.close()
+    env = {**os.environ, "DATABASE_URL": bench_url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+    )
+    return bench_url
+
+
+# --- synthetic data ---------------------------------------------------------------------------------
+
+
+def seed_sentences() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from corpus.segmentation import split_sentences
+
+    text = (ROOT / "data" / "seed_globalization.zh.txt").read_text(encoding="utf-8")
+    return [s for line in text.splitlines() if line.strip() for s in split_sentences(line.strip()) if s]
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(row))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def add_documents(connection, first_number: int, count: int, sentences: list[str]) -> None:
+    """``count`` documents of PER_DOCUMENT segments, each with an approved English translation."""
+    with connection.cursor() as cursor:
+        for number in range(first_number, first_number + count):
+            cursor.execute(
+                "INSERT INTO corpus_document (title, source_language, file_name, sha256, created_at)"
+                " VALUES (%s, 'zh', %s, %s, now()) RETURNING id",
+                (f"Bench document {number}", f"bench-{number}.txt", f"{number:064x}"),
+            )
+            document_id = str(cursor.fetchone()[0])
+            _copy(
+                cursor,
+                "corpus_segment",
+                ("document_id", "position", "paragraph", "kind", "text", "words", "chars", "tokens"),
+                (
+                    (
+                        document_id,
+                        str(p),
+                        str(p // 5),
+                        "sentence",
+                        sentences[(number * 7 + p) % len(sentences)],
+                        "12",
+                        str(len(sentences[(number * 7 + p) % len(sentences)])),
+                        "{}",
+                    )
+                    for p in range(PER_DOCUMENT)
+                ),
+            )
+            _copy(
+                cursor,
+                "corpus_translation",
+                TRANSLATION_COLUMNS,
+                (
+                    (
+                        document_id,
+                        "en",
+                        str(p),
+                        str(p),
+                        f"Sentence {p} of document {number}: the pandemic reshapes globalisation, "
+                        "supply chains and the governance of the world economy.",
+                        "approved",
+                        "3",
+                        "typed",
+                        "",
+                        "2026-01-01 00:00:00+00",
+                        "2026-01-01 00:00:00+00",
+                        "[]",
+                        "{}",
+                        "",
+                    )
+                    for p in range(PER_DOCUMENT)
+                ),
+            )
+    connection.commit()
+
+
+# Checked per row, the GiST exclusion constraint makes COPY of translations cost ~500 us/row (its
+# expression calls the SQL function workbench_span_key, which is not inlined in an index expression),
+# and adding it back afterwards costs as much: ~8 minutes for 1M rows. The bench drops it and the two
+# composite foreign keys for the load, adds the foreign keys back (which validates every row) and checks
+# the exclusion constraint's rule (live spans of one document and language do not overlap) with one
+# query instead. The export never uses the exclusion index, so the figures are not affected.
+FOREIGN_KEYS = {
+    "translation_first_segment": "FOREIGN KEY (document_id, first_position)"
+    " REFERENCES corpus_segment (document_id, position) DEFERRABLE INITIALLY IMMEDIATE",
+    "translation_last_segment": "FOREIGN KEY (document_id, last_position)"
+    " REFERENCES corpus_segment (document_id, position) DEFERRABLE INITIALLY IMMEDIATE",
+}
+EXCLUSION = "translation_spans_do_not_overlap"
+OVERLAPS = """
+    SELECT count(*) FROM (
+        SELECT first_position, lag(last_position) OVER (
+            PARTITION BY document_id, language ORDER BY first_position) AS previous_last
+        FROM corpus_translation WHERE retired_at IS NULL
+    ) spans WHERE first_position <= previous_last
+"""
+
+
+def drop_constraints(connection) -> None:
+    with connection.cursor() as cursor:
+        for name in FOREIGN_KEYS:
+            cursor.execute(f"ALTER TABLE corpus_translation DROP CONSTRAINT IF EXISTS {name}")
+        cursor.execute(f"ALTER TABLE corpus_translation DROP CONSTRAINT IF EXISTS {EXCLUSION}")
+    connection.commit()
+
+
+def check_constraints(connection) -> None:
+    with connection.cursor() as cursor:
+        for name, definition in FOREIGN_KEYS.items():
+            cursor.execute(f"ALTER TABLE corpus_translation ADD CONSTRAINT {name} {definition}")
+        cursor.execute(OVERLAPS)
+        overlapping = cursor.fetchone()[0]
+    connection.commit()
+    if overlapping:
+        raise SystemExit(f"{overlapping} overlapping live spans: the exclusion constraint would not hold")
+
+
+TRANSLATION_COLUMNS = (
+    "document_id",
+    "language",
+    "first_position",
+    "last_position",
+    "text",
+    "status",
+    "version",
+    "origin",
+    "comment",
+    "created_at",
+    "updated_at",
+    "findings",
+    "check_codes",
+    "first_text",
+)
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+
+class NullSink(io.RawIOBase):
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def write(self, data) -> int:
+        self.bytes += len(data)
+        return len(data)
+
+
+def copy_limit(url: str) -> tuple[float, int]:
+    """Seconds and bytes of PostgreSQL's COPY of the export query (zh-en, approved) into a null sink."""
+    import psycopg2
+
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+    import django
+
+    django.setup()
+    from corpus.exports import export_request, source_pair_sql
+
+    sql, params = source_pair_sql(export_request(pair="zh-en", format="tsv", status="approved"))
+    connection = psycopg2.connect(url)
+    try:
+        with connection.cursor() as cursor:
+            query = cursor.mogrify(sql, params).decode()
+            sink = NullSink()
+            started = time.perf_counter()
+            cursor.copy_expert(f"COPY ({query}) TO STDOUT", sink)
+            return time.perf_counter() - started, sink.bytes
+    finally:
+        connection.close()
+
+
+def run_export(url: str, fmt: str) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and output bytes of ``manage.py export`` in a fresh subprocess."""
+    output = Path(f"/tmp/{BENCH_DB}.{fmt}")
+    command = [sys.executable, "manage.py", "export", "--pair", "zh-en", "--format", fmt]
+    command += ["--status", "approved", "--output", str(output)]
+    env = {**os.environ, "DATABASE_URL": url}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode:
+        raise SystemExit(f"export failed ({process.returncode}): {stderr}")
+    size = output.stat().st_size
+    output.unlink()
+    return seconds, usage.ru_maxrss / 1024, size
+
+
+def profile_export(url: str, fmt: str) -> None:
+    """cProfile of the export in a subprocess: where the time goes (top functions by own time)."""
+    script = (
+        "import cProfile, pstats, django, os;"
+        "django.setup();"
+        "from corpus.exports import export_request, stream_export;"
+        f"s = stream_export(export_request(pair='zh-en', format='{fmt}'));"
+        "next(s);"
+        "p = cProfile.Profile(); p.enable();"
+        "[None for _ in s];"
+        "p.disable(); pstats.Stats(p).sort_stats('tottime').print_stats(12)"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "workbench.settings"}
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--formats", default="tsv,tmx")
+    parser.add_argument("--profile", action="store_true", help="cProfile the TSV export at the last size")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    formats = args.formats.split(",")
+
+    started = time.perf_counter()
+    url = base_url()
+    _log(f"creating and migrating {BENCH_DB} ...")
+    bench_url = create_database(url)
+    sentences = seed_sentences()
+
+    import psycopg2
+
+    connection = psycopg2.connect(bench_url)
+    documents = 0
+    results = {}
+    for size in sizes:
+        wanted = -(-size // PER_DOCUMENT)
+        t0 = time.perf_counter()
+        drop_constraints(connection)
+        add_documents(connection, documents + 1, wanted - documents, sentences)
+        t1 = time.perf_counter()
+        check_constraints(connection)
+        _log(f"  loaded in {t1 - t0:.1f} s, constraints validated in {time.perf_counter() - t1:.1f} s")
+        documents = wanted
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE corpus_segment")
+            cursor.execute("VACUUM ANALYZE corpus_translation")
+            cursor.execute("SELECT count(*) FROM corpus_translation")
+            units = cursor.fetchone()[0]
+        connection.autocommit = False
+        _log(f"{units:,} units in {documents} documents (built in {time.perf_counter() - t0:.1f} s)")
+        copy_seconds, copy_bytes = copy_limit(bench_url)
+        row = {"units": units, "copy": copy_seconds, "copy_bytes": copy_bytes}
+        for fmt in formats:
+            seconds, rss, size_bytes = run_export(bench_url, fmt)
+            row[fmt] = (seconds, rss, size_bytes)
+            _log(f"  {fmt}: {seconds:.2f} s, peak RSS {rss:.0f} MB, {size_bytes / 1e6:.0f} MB")
+        _log(f"  COPY: {copy_seconds:.2f} s, {copy_bytes / 1e6:.0f} MB")
+        results[size] = row
+    connection.close()
+
+    print()
+    print("export of zh-en approved units (manage.py export in a subprocess) vs COPY of the same query")
+    header = f"{'units':>10} {'format':>6} {'seconds':>8} {'units/s':>9} {'peak RSS MB':>11} {'COPY s':>7} {'ratio':>6}"
+    print(header)
+    for row in results.values():
+        for fmt in formats:
+            seconds, rss, _ = row[fmt]
+            print(
+                f"{row['units']:>10,} {fmt:>6} {seconds:>8.2f} {row['units'] / seconds:>9,.0f} {rss:>11.0f}"
+                f" {row['copy']:>7.2f} {seconds / row['copy']:>6.2f}"
+            )
+    if len(sizes) > 1:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        for fmt in formats:
+            print(
+                f"peak RSS {fmt}: {large[fmt][1]:.0f} MB at {large['units']:,} vs {small[fmt][1]:.0f} MB at "
+                f"{small['units']:,}: x{large[fmt][1] / small[fmt][1]:.2f}"
+            )
+    if args.profile and "tsv" in formats:
+        profile_export(bench_url, "tsv")
+    if not args.keep:
+        import psycopg2 as pg
+
+        admin = pg.connect(url)
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.close()
+    print(f"total bench time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
