@@ -15,9 +15,16 @@ urlpatterns = [
         name="cell-save",
     ),
     path(
+        "documents/<int:document_id>/cells/<str:language>/<int:position>/matches/",
+        views.cell_matches,
+        name="matches",
+    ),
+    path(
         "documents/<int:document_id>/cells/<str:language>/<int:position>/<str:action>/",
         views.cell_action,
         name="cell-action",
     ),
     path("translations/<int:translation_id>/history/", views.history, name="history"),
+    path("documents/<int:document_id>/concordance/", views.concordance, name="concordance"),
+    path("documents/<int:document_id>/pretranslate/", views.pretranslate, name="pretranslate"),
 ]

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from corpus import permissions, selectors, services
+from corpus import glossary, memory, permissions, selectors, services
 from corpus.diffs import diff_html
 from corpus.errors import InvalidInput, StaleVersion, WorkbenchError
 from corpus.models import Document, Segment, Translation
@@ -68,6 +68,9 @@ def _rows_context(request, document: Document, after: int) -> dict:
     more = len(segments) > PAGE_ROWS
     segments = segments[:PAGE_ROWS]
     selectors.attach_translations(document.pk, segments, languages)
+    find_terms = glossary.hits_finder(languages)
+    for segment in segments:
+        segment.source_parts = source_parts(segment.text, find_terms(segment.text))
     query = request.GET.copy()
     query.pop("after", None)
     return {
@@ -90,7 +93,9 @@ def editor(request, document_id: int):
     documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
     selectors.language_progress(documents)
     filters = _filters(request)
-    metrics = [selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES]
+    metrics = [
+        selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES
+    ]
     for entry in metrics:
         entry["translated_words"] = sum(entry["words_by_status"].values())
         entry["approved_words"] = entry["words_by_status"].get("approved", 0)
@@ -290,3 +295,69 @@ def _int(value) -> int | None:
 
 def editor_query(**params) -> str:
     return urlencode(params)
+
+
+def source_parts(text: str, hits: list) -> list[dict]:
+    """The source text cut at glossary hits, for highlighting (the template escapes every part)."""
+    parts, at = [], 0
+    for hit in hits:
+        if hit.start < at:
+            continue
+        if hit.start > at:
+            parts.append({"text": text[at : hit.start], "title": ""})
+        lines = [
+            f"{language}: {', '.join(targets)}" for language, targets in sorted(hit.translations.items())
+        ]
+        lines += [
+            f"{language} (forbidden): {', '.join(targets)}"
+            for language, targets in sorted(hit.forbidden.items())
+        ]
+        parts.append({"text": text[hit.start : hit.end], "title": "; ".join(lines) or "glossary term"})
+        at = hit.end
+    if at < len(text):
+        parts.append({"text": text[at:], "title": ""})
+    return parts
+
+
+@require_GET
+def cell_matches(request, document_id: int, language: str, position: int):
+    document = _document(request, document_id)
+    cell = _cell(document, language, position, 1)
+    source = "".join(
+        Segment.objects.filter(document=document, position__range=(cell.first, cell.last))
+        .order_by("position")
+        .values_list("text", flat=True)
+    )
+    matches = memory.lookup(source, language, limit=3)
+    return render(
+        request,
+        "corpus/editor.html#matches",
+        {"matches": matches, "cell": cell, "document": document, "language": language},
+    )
+
+
+@require_GET
+def concordance(request, document_id: int):
+    document = _document(request, document_id)
+    language = request.GET.get("language", "")
+    if language not in settings.WORKBENCH_TARGET_LANGUAGES:
+        raise Http404("Unknown language")
+    query = request.GET.get("q", "").strip()[:200]
+    units = memory.concordance(query, language) if query else []
+    return render(
+        request,
+        "corpus/editor.html#concordance",
+        {"units": units, "query": query, "language": language, "document": document},
+    )
+
+
+@require_POST
+def pretranslate(request, document_id: int):
+    document = _document(request, document_id)
+    language = request.POST.get("language", "")
+    try:
+        result = memory.document_pretranslate(document=document, language=language, actor=request.user)
+        message = f"Pre-translated {result['filled']} of {result['untranslated']} untranslated {language} segments from 100% matches."
+    except WorkbenchError as error:
+        message = error.message
+    return render(request, "corpus/editor.html#notice", {"message": message})

@@ -33,6 +33,7 @@
   }
 
   function openCell(cell, mode) {
+    if (cell && mode !== "reject" && !cell.dataset.editable) return;
     if (!cell || cell.classList.contains("open")) {
       var input = cell && cell.querySelector("textarea");
       if (input) input.focus();
@@ -82,6 +83,11 @@
         event.preventDefault();
         var cancel = cell.querySelector(".js-cancel, .js-take-theirs");
         if (cancel && cell.querySelector(".js-cancel")) htmx.trigger(cancel, "click");
+        return;
+      }
+      if ((event.ctrlKey || event.metaKey) && ["1", "2", "3"].indexOf(event.key) >= 0) {
+        var match = document.querySelector('#panel .match[data-index="' + event.key + '"] .match-target');
+        if (match) { event.preventDefault(); target.value = match.textContent; }
         return;
       }
       if (event.altKey && (event.key === "s" || event.key === "S" || event.code === "KeyS")) {
@@ -157,6 +163,9 @@
     var fresh = element.id ? document.getElementById(element.id) : element;
     if (!fresh) return;
     var input = fresh.querySelector("textarea");
+    if (input && fresh.dataset.matchesUrl && input.classList.contains("cell-input")) {
+      htmx.ajax("GET", fresh.dataset.matchesUrl, { target: "#panel", swap: "innerHTML" });
+    }
     if (input) {
       input.focus();
       input.setSelectionRange(input.value.length, input.value.length);
