@@ -170,34 +170,26 @@ def hits_finder(languages: list[str]):
 
 
 def export_tbx(terms: list[GlossaryTerm]) -> bytes:
-    buffer = io.BytesIO()
-    with etree.xmlfile(buffer, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element("martif", type="TBX", attrib={"{http://www.w3.org/XML/1998/namespace}lang": "zh"}):
-            header = etree.Element("martifHeader")
-            desc = etree.SubElement(etree.SubElement(header, "fileDesc"), "sourceDesc")
-            etree.SubElement(desc, "p").text = "translation-workbench glossary"
-            xf.write(header)
-            with xf.element("text"), xf.element("body"):
-                for term in terms:
-                    entry = etree.Element("termEntry", id=f"t{term.pk}")
-                    if term.note:
-                        etree.SubElement(entry, "descrip", type="definition").text = term.note
-                    source = etree.SubElement(
-                        entry, "langSet", {"{http://www.w3.org/XML/1998/namespace}lang": "zh"}
-                    )
-                    etree.SubElement(etree.SubElement(source, "tig"), "term").text = term.source
-                    target = etree.SubElement(
-                        entry, "langSet", {"{http://www.w3.org/XML/1998/namespace}lang": term.language}
-                    )
-                    tig = etree.SubElement(target, "tig")
-                    etree.SubElement(tig, "term").text = term.target
-                    if term.status in TBX_STATUS:
-                        etree.SubElement(tig, "termNote", type="administrativeStatus").text = TBX_STATUS[
-                            term.status
-                        ]
-                    xf.write(entry)
-    return buffer.getvalue()
+    # Built as a tree: lxml's incremental writer (etree.xmlfile) declares the reserved xml namespace
+    # under a generated prefix (xmlns:ns0=...; ns0:lang), which no XML parser accepts.
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    root = etree.Element("martif", {"type": "TBX", xml_lang: "zh"})
+    header = etree.SubElement(root, "martifHeader")
+    desc = etree.SubElement(etree.SubElement(header, "fileDesc"), "sourceDesc")
+    etree.SubElement(desc, "p").text = "translation-workbench glossary"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for term in terms:
+        entry = etree.SubElement(body, "termEntry", id=f"t{term.pk}")
+        if term.note:
+            etree.SubElement(entry, "descrip", type="definition").text = term.note
+        source = etree.SubElement(entry, "langSet", {xml_lang: "zh"})
+        etree.SubElement(etree.SubElement(source, "tig"), "term").text = term.source
+        target = etree.SubElement(entry, "langSet", {xml_lang: term.language})
+        tig = etree.SubElement(target, "tig")
+        etree.SubElement(tig, "term").text = term.target
+        if term.status in TBX_STATUS:
+            etree.SubElement(tig, "termNote", type="administrativeStatus").text = TBX_STATUS[term.status]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def export_csv(terms: list[GlossaryTerm]) -> bytes:
