@@ -53,11 +53,11 @@ class Bead:
 # (source sentences, target sentences) -> prior (a log-probability-like penalty).
 BEAD_PRIORS: dict[tuple[int, int], float] = {
     (1, 1): 0.0,
-    (1, 0): -2.5,
-    (0, 1): -2.5,
+    (1, 0): -3.0,
+    (0, 1): -3.0,
     (1, 2): -2.0,
     (2, 1): -2.0,
-    (2, 2): -7.0,
+    (2, 2): -9.0,
     (1, 3): -4.0,
     (3, 1): -4.0,
     (1, 4): -6.0,
@@ -82,8 +82,8 @@ FULL_MATRIX_CELLS = 20_000
 BAND = 8  # half-width of the band around the anchor chain
 SECOND_PASS_BAND = 4  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
-BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pairs, times this
-BASELINE_MARGIN = 0.05
+BASELINE_FACTOR = 0.7  # unaligned sentences: coverage expected of unrelated pairs, times this
+BASELINE_MARGIN = 0.0
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -540,6 +540,8 @@ def _band_from_points(
         lo[row] = min(lo[row], lo[row + 1])
     for row in range(1, rows):  # hi non-decreasing
         hi[row] = max(hi[row], hi[row - 1])
+    for row in range(rows - 1, 0, -1):  # consecutive rows overlap: a 1-0 bead links them
+        hi[row - 1] = max(hi[row - 1], lo[row])
     return lo, hi
 
 
