@@ -36,3 +36,37 @@ def account_create(
     if languages:
         LanguageAccess.objects.create(user=user, languages=sorted(set(languages)))
     return user
+
+
+def client_address(request) -> str | None:
+    """The client's address; behind a proxy that sets X-Forwarded-For, its first hop when trusted."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.TRUST_X_FORWARDED_FOR else ""
+    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    return address or None
+
+
+def login_refusal(*, username: str, address: str | None) -> str:
+    """Why a login attempt is refused right now ("" when it may go ahead)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from corpus.models import LoginFailure
+
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    condition = Q(username=username.lower())
+    if address:
+        condition |= Q(address=address)
+    failures = recent.filter(condition).count()
+    if failures >= settings.LOGIN_FAILURE_LIMIT:
+        minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+        return f"Too many failed logins; try again in {minutes} minutes."
+    return ""
+
+
+def login_failed(*, username: str, address: str | None) -> None:
+    from corpus.models import LoginFailure
+
+    LoginFailure.objects.create(username=(username or "")[:150].lower(), address=address)

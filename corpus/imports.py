@@ -93,7 +93,7 @@ def translations_import(
     )
     starts: dict[str, list[int]] = {}
     for position, text in enumerate(segments):
-        starts.setdefault(_key(text)[:8], []).append(position)
+        starts.setdefault(_key(text)[:1], []).append(position)
     live = list(
         Translation.objects.select_for_update().filter(
             document=document, language=language, retired_at__isnull=True

@@ -245,6 +245,7 @@ def parse_segment_filters(params) -> dict:
     from corpus.errors import InvalidInput
     from corpus.models import Segment
 
+    reject_nul(params)
     statuses = {}
     for language in settings.WORKBENCH_TARGET_LANGUAGES:
         raw = params.get(f"status_{language}", "")
@@ -332,3 +333,13 @@ def document_metrics(document: Document, language: str) -> dict:
 
 def _round(value):
     return None if value is None else round(float(value), 2)
+
+
+def reject_nul(params) -> None:
+    """PostgreSQL text cannot hold NUL: a parameter with one is a clear 400, not a server error."""
+    from corpus.errors import InvalidInput
+
+    for key in params:
+        values = params.getlist(key) if hasattr(params, "getlist") else [params[key]]
+        if any("\x00" in str(value) for value in values):
+            raise InvalidInput(f"The parameter '{key}' contains a NUL character.", detail={"field": key})

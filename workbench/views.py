@@ -1,12 +1,15 @@
-"""The site shell: home (the document list) and the health check."""
+"""The site shell: home (the document list), login with throttling, liveness and readiness."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from corpus.accounts import client_address, login_failed, login_refusal
 from corpus.selectors import documents_with_stats, language_progress
 
 
@@ -16,14 +19,58 @@ def home(request):
     return render(request, "home.html", {"documents": documents})
 
 
+@method_decorator(login_not_required, name="dispatch")
+class ThrottledLoginView(auth_views.LoginView):
+    """Django's login, refusing further attempts after too many failures per username or address."""
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        refusal = login_refusal(username=username, address=client_address(request))
+        if refusal:
+            form = self.get_form()
+            form.errors.clear()
+            return self.render_to_response(self.get_context_data(form=form, throttled=refusal), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        login_failed(username=self.request.POST.get("username", ""), address=client_address(self.request))
+        return super().form_invalid(form)
+
+
 @login_not_required
 @never_cache
 @require_GET
 def health(request):
+    """Liveness: the process answers. It does not touch the database."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def ready(request):
+    """Readiness: the database answers."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(error).splitlines()[0][:200]}, status=503)
+    except Exception as error:  # any database failure means not ready
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse(
+            {"status": "unavailable", "database": str(error).splitlines()[0][:200]}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """handler500: a lost database is a 503 with a clear message (also when it broke in a middleware,
+    e.g. while reading the session); anything else is Django's plain 500."""
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    from workbench.middleware import database_unavailable_response
+
+    exception = sys.exc_info()[1]
+    response = database_unavailable_response(request, exception) if exception else None
+    return response or default_server_error(request)

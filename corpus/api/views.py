@@ -221,6 +221,7 @@ class TranslationViewSet(
         ).select_related("updated_by", "author")
         if self.action == "list":
             params = self.request.query_params
+            selectors.reject_nul(params)
             if params.get("document", "").isdigit():
                 queryset = queryset.filter(document_id=int(params["document"]))
             if params.get("language"):
@@ -359,6 +360,10 @@ class TokenViewSet(
 
 class ExportView(APIView):
     """Streams the export; the next cursor is in the ``X-Next-Cursor`` header and inside the file."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # ?format= names the export file format here, not a renderer: never a 404 for it.
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         summary="Stream aligned bilingual units (TMX, XLIFF, TSV, JSONL) from one snapshot",

@@ -11,7 +11,7 @@ Invariants held by the database itself (see migration 0002 for the SQL ones):
   the constraint is on ranges of that number alone, which core PostgreSQL indexes with GiST.
 """
 
-from corpus.models.access import ApiToken, LanguageAccess
+from corpus.models.access import ApiToken, LanguageAccess, LoginFailure
 from corpus.models.documents import Document, DocumentQuerySet, Segment
 from corpus.models.memory import GlossaryTerm, MemoryUnit
 from corpus.models.references import Reference, ReferenceUnit
@@ -23,6 +23,7 @@ __all__ = [
     "DocumentQuerySet",
     "GlossaryTerm",
     "LanguageAccess",
+    "LoginFailure",
     "MemoryUnit",
     "Reference",
     "ReferenceUnit",

@@ -24,9 +24,13 @@ class MemoryUnit(models.Model):
     source_text = models.TextField()
     source_key = models.TextField(help_text="normalised source for exact matches")
     target_text = models.TextField()
-    tokens = ArrayField(models.TextField(), default=list, help_text="jieba tokens of the source (numbers kept)")
+    tokens = ArrayField(
+        models.TextField(), default=list, help_text="jieba tokens of the source (numbers kept)"
+    )
     index_tokens = ArrayField(
-        models.TextField(), default=list, help_text="the tokens worth indexing: no punctuation or function words"
+        models.TextField(),
+        default=list,
+        help_text="the tokens worth indexing: no punctuation or function words",
     )
     length = models.PositiveIntegerField(help_text="number of tokens")
     origin = models.CharField(max_length=10, choices=Origin.choices)
@@ -77,7 +81,8 @@ class GlossaryTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["language", "source", "target"], name="glossary_unique_term"),
             models.CheckConstraint(
-                condition=Q(status__in=["candidate", "dismissed"]) | ~Q(target=""), name="glossary_counted_has_target"
+                condition=Q(status__in=["candidate", "dismissed"]) | ~Q(target=""),
+                name="glossary_counted_has_target",
             ),
             models.CheckConstraint(condition=~Q(source=""), name="glossary_source_not_empty"),
         ]

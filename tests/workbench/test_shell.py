@@ -10,7 +10,9 @@ def test_anonymous_users_see_only_login_and_health(client):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.get("/accounts/login/").status_code == 200
     health = client.get("/health/")
-    assert health.status_code == 200 and health.json() == {"status": "ok", "database": "ok"}
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+    ready = client.get("/ready/")
+    assert ready.status_code == 200 and ready.json() == {"status": "ok", "database": "ok"}
     assert client.get("/admin/").status_code == 302
 
 
