@@ -65,6 +65,7 @@ BEAD_PRIORS: dict[tuple[int, int], float] = {
     (2, 3): -9.0,
     (3, 2): -9.0,
 }
+EDGE_NULL_PRIOR = -1.0  # a 1-0 bead before or after the whole target (partial translation)
 FIRST_PASS_TYPES = frozenset({(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2)})
 LEXICAL_WEIGHT = 1.0
 LENGTH_WEIGHT = 0.4
@@ -296,6 +297,7 @@ class _Model:
     src_weight_prefix: list[float] = field(default_factory=list)
     tgt_weight_prefix: list[float] = field(default_factory=list)
     baseline: float = 0.0
+    edges: tuple[int, int, int, int] = (-1, -1, -1, -1)  # the span being aligned: i0, i1, j0, j1
     tgt_prefix: list[int] = field(default_factory=list)
 
     def index(self) -> None:
@@ -387,7 +389,9 @@ class _Model:
 
     def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
         prior = BEAD_PRIORS[(i1 - i0, j1 - j0)]
-        if i1 == i0 or j1 == j0:
+        if j1 == j0:  # source left untranslated: cheap where the target has not begun or has ended
+            return EDGE_NULL_PRIOR if j0 in self.edges[2:] else prior
+        if i1 == i0:
             return prior
         return (
             prior
@@ -501,15 +505,24 @@ def _band_from_points(
             lo[row] = min(lo[row], a)
             hi[row] = max(hi[row], b)
 
-    for (s1, t1), (s2, t2) in zip(points, points[1:], strict=False):
+    inner = points[1:-1]
+    if len(inner) >= 2 and inner[-1][1] > inner[0][1]:
+        rate = (inner[-1][0] - inner[0][0] + 1) / (inner[-1][1] - inner[0][1] + 1)
+    else:
+        rate = (i1 - i0 + 1) / (j1 - j0 + 1)
+    rate = min(4.0, max(0.25, rate))  # source sentences per target sentence
+    for (s1, t1), (s2, t2) in itertools.pairwise(points):
         ds, dt = s2 - s1, t2 - t1
         if ds * dt <= (2 * width) ** 2 or ds == 0 or dt == 0:
             for s in range(s1, s2 + 1):
                 cover(s - i0, t1, t2)
         else:
+            # Between the path that translates first and deletes late and the one that deletes
+            # first: a parallelogram, which is a diagonal band when the gap is in proportion.
             for s in range(s1, s2 + 1):
-                centre = t1 + (s - s1) * dt / ds
-                cover(s - i0, int(centre), int(math.ceil(centre)))
+                early = min(t2, t1 + (s - s1) / rate)
+                late = max(t1, t2 - (s2 - s) / rate)
+                cover(s - i0, int(min(early, late)), math.ceil(max(early, late)))
     # Widen by ``width`` in both directions.
     wide_lo = [j1] * rows
     wide_hi = [j0] * rows
@@ -524,11 +537,9 @@ def _band_from_points(
     # Partial translations: beyond the last inner point only the remaining target sentences
     # (and some slack) may still be aligned; before the first, likewise. The rest of the source
     # is pinned to the edge column, so its sentences come out as 1-0 beads.
-    inner = points[1:-1]
     if inner:
         s_first, t_first = inner[0]
         s_last, t_last = inner[-1]
-        rate = (s_last - s_first + 1) / (t_last - t_first + 1)  # source sentences per target one
         limit = s_last + int(1.3 * rate * (j1 - t_last)) + 3
         for row in range(max(0, limit - i0 + 1), rows):
             lo[row], hi[row] = j1, j1
@@ -550,7 +561,14 @@ def _band_from_points(
 
 
 def _dp(
-    model: _Model, i0: int, i1: int, j0: int, j1: int, lo: list[int], hi: list[int], types: list[tuple[int, int]]
+    model: _Model,
+    i0: int,
+    i1: int,
+    j0: int,
+    j1: int,
+    lo: list[int],
+    hi: list[int],
+    types: list[tuple[int, int]],
 ) -> list[tuple]:
     """Best path of beads from (i0, j0) to (i1, j1) inside the band; beads as (a0, a1, b0, b1)."""
     negative = -math.inf
@@ -597,6 +615,7 @@ def _dp(
 def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[tuple] | None) -> list[tuple]:
     if i0 == i1 or j0 == j1:
         return [(i, i + 1, j0, j0) for i in range(i0, i1)] + [(i1, i1, j, j + 1) for j in range(j0, j1)]
+    model.edges = (i0, i1, j0, j1)
     types = list(BEAD_PRIORS) if guide is not None else [t for t in BEAD_PRIORS if t in FIRST_PASS_TYPES]
     if (i1 - i0 + 1) * (j1 - j0 + 1) <= FULL_MATRIX_CELLS:
         lo = [j0] * (i1 - i0 + 1)

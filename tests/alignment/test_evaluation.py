@@ -55,7 +55,7 @@ def test_null_beads_count_in_precision_only():
 
 def test_duplicates_count_once():
     gold = [((0,), (0,))]
-    precision, recall = document_counts(gold, [((0,), (0,)), ((0,), (0,))])
+    precision, _recall = document_counts(gold, [((0,), (0,)), ((0,), (0,))])
     assert (precision.tp_strict, precision.fp_strict) == (1, 0)
 
 
