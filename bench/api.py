@@ -246,6 +246,8 @@ def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_TLS": "0",  # plain http on loopback: no redirect to https
+        "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
     }
@@ -281,15 +283,29 @@ def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen, str]:
         raise
 
 
+def read_version(session, url: str) -> int:
+    response = session.get(url, timeout=30, allow_redirects=False)
+    response.raise_for_status()
+    return response.json()["version"]
+
+
 def write_load(base: str, keys: list[str], translation_ids: list[int], seconds: float) -> dict:
     import requests
 
     acknowledged: list[tuple[int, int, str]] = []
-    counts = {"ok": 0, "conflict": 0, "other": 0, "retries_exhausted": 0}
+    counts = {"ok": 0, "conflict": 0, "other": 0, "retries_exhausted": 0, "errors": 0}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def client(number: int, key: str) -> None:
+        try:
+            writer(number, key)
+        except Exception as error:
+            with lock:
+                counts["errors"] += 1
+            print(f"client {number} stopped: {type(error).__name__}: {error}", file=sys.stderr)
+
+    def writer(number: int, key: str) -> None:
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {key}"
         chooser = random.Random(number)
@@ -297,11 +313,13 @@ def write_load(base: str, keys: list[str], translation_ids: list[int], seconds: 
         while time.monotonic() < stop:
             tid = chooser.choice(translation_ids)
             url = f"{base}/api/v1/translations/{tid}/"
-            version = session.get(url, timeout=30).json()["version"]
+            version = read_version(session, url)
             text = f"client {number} write {writes}"
             writes += 1
             for _ in range(10):
-                response = session.patch(url, json={"text": text, "version": version}, timeout=30)
+                response = session.patch(
+                    url, json={"text": text, "version": version}, timeout=30, allow_redirects=False
+                )
                 with lock:
                     if response.status_code == 200:
                         counts["ok"] += 1
@@ -313,7 +331,7 @@ def write_load(base: str, keys: list[str], translation_ids: list[int], seconds: 
                 if response.status_code != 409:
                     break
                 # Re-read, keep our text, save again on the current version.
-                version = session.get(url, timeout=30).json()["version"]
+                version = read_version(session, url)
             else:
                 with lock:
                     counts["retries_exhausted"] += 1
@@ -401,7 +419,9 @@ def main() -> None:
     )
     print(f"  saved (200): {result['ok']}  = {result['ok'] / result['elapsed']:.1f} writes/s")
     print(f"  refused stale (409): {result['conflict']}  other statuses: {result['other']}")
-    print(f"  gave up after 10 conflicts: {result['retries_exhausted']}")
+    print(
+        f"  gave up after 10 conflicts: {result['retries_exhausted']}  clients stopped by an error: {result['errors']}"
+    )
     print(
         f"  audit: {len(result['acknowledged'])} acknowledged writes, lost {lost}, duplicate versions {duplicates}"
     )
