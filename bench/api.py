@@ -264,6 +264,8 @@ def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen, str]:
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,  # the server logs every 409 as a warning
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     import requests
