@@ -69,6 +69,8 @@ EDGE_NULL_PRIOR = -1.0  # a 1-0 bead before or after the whole target (partial t
 FIRST_PASS_TYPES = frozenset({(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2)})
 LEXICAL_WEIGHT = 1.0
 LENGTH_WEIGHT = 0.4
+LENGTH_FLOOR = -30.0  # log-probability floor of the length model (heavier tails than Gaussian)
+TRIM = 1.0  # fraction of first-pass beads kept to estimate the length variance
 NUMBER_WEIGHT = 2  # a number counts as this many tokens
 DEFAULT_RATIO = {  # target characters per source character (non-space), a prior for short texts
     ("zh", "en"): 2.9,
@@ -385,7 +387,7 @@ class _Model:
         if mean <= 0:
             return 0.0
         delta = abs(lt - ls) / math.sqrt(self.variance * mean)
-        return _TAIL[min(int(delta * 100), 1200)]
+        return max(LENGTH_FLOOR, _TAIL[min(int(delta * 100), 1200)])
 
     def score(self, i0: int, i1: int, j0: int, j1: int) -> float:
         prior = BEAD_PRIORS[(i1 - i0, j1 - j0)]
@@ -660,7 +662,7 @@ def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
         return
     ratio = tgt_total / src_total
     errors = sorted((t - ratio * s) ** 2 / max(1.0, (t + ratio * s) / 2) for s, t in pairs)
-    kept = errors[: max(1, int(len(errors) * 0.9))]  # trim the worst tenth (misalignments)
+    kept = errors[: max(1, int(len(errors) * TRIM))]  # trim the worst tenth (misalignments)
     model.ratio = ratio
     model.variance = max(1.0, sum(kept) / len(kept))
 
