@@ -137,6 +137,53 @@ def memory_sync(translation: Translation, *, source: str | None = None) -> None:
     )
 
 
+# Token frequencies from PostgreSQL's own statistics of the index_tokens column (pg_stats'
+# most_common_elems, kept by ANALYZE/autovacuum): a token in many units is a poor filter.
+FILTER_BUDGET = 0.03  # the filter tokens together may match about this share of the memory
+FILTER_MIN_TOKENS = 3  # but the filter keeps at least this many of the rarest tokens
+STATS_SECONDS = 300
+_stats_cache: tuple[float, dict[str, float], float] | None = None
+
+
+def _token_frequencies() -> tuple[dict[str, float], float]:
+    """(frequency of the most common index tokens, a frequency bound for all the others)."""
+    global _stats_cache
+    import time
+
+    from django.db import connection
+
+    if _stats_cache is not None and time.monotonic() - _stats_cache[0] < STATS_SECONDS:
+        return _stats_cache[1], _stats_cache[2]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = 'corpus_memoryunit' AND attname = 'index_tokens' AND schemaname = current_schema()"
+        )
+        row = cursor.fetchone()
+    frequencies, rest = {}, 1.0
+    if row and row[0] and row[1]:
+        frequencies = dict(zip(row[0], row[1][: len(row[0])], strict=True))
+        rest = min(frequencies.values())  # tokens not listed are rarer than the rarest listed
+    _stats_cache = (time.monotonic(), frequencies, rest)
+    return frequencies, rest
+
+
+def filter_tokens(wanted: list[str]) -> list[str]:
+    """The query's rarest index tokens, as many as fit the budget (at least FILTER_MIN_TOKENS)."""
+    frequencies, rest = _token_frequencies()
+    if not frequencies:
+        return wanted  # no statistics (a small or new memory): every token filters
+    ordered = sorted(wanted, key=lambda token: (frequencies.get(token, rest), token))
+    chosen, total = [], 0.0
+    for token in ordered:
+        frequency = frequencies.get(token, rest)
+        if len(chosen) >= FILTER_MIN_TOKENS and total + frequency > FILTER_BUDGET:
+            break
+        chosen.append(token)
+        total += frequency
+    return chosen
+
+
 def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_SCORE) -> list[Match]:
     """The best memory matches for ``source`` in ``language``, best first."""
     from corpus.diffs import token_diff_html
@@ -149,16 +196,22 @@ def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_S
     wanted = index_tokens(tokens)
     if wanted and len(matches) < limit:
         low, high = max(1, len(tokens) // 3), len(tokens) * 3 + 3
-        candidates = MemoryUnit.objects.raw(
+        # Candidates must share one of the query's rarer tokens (the filter, GIN-indexed); they are
+        # ranked by the share of index tokens in common (then by length). Ranking reads only ids, then
+        # the best rows load.
+        ranked = MemoryUnit.objects.raw(
             """
-            SELECT * FROM (
-                SELECT m.*, cardinality(ARRAY(SELECT unnest(m.index_tokens) INTERSECT SELECT unnest(%s::text[]))) AS shared
+            SELECT c.* FROM corpus_memoryunit c JOIN (
+                SELECT m.id, (SELECT count(*) FROM unnest(m.index_tokens) t WHERE t = ANY(%s::text[]))::float
+                    / greatest(cardinality(m.index_tokens), %s) - abs(m.length - %s) * 0.001 AS shared
                 FROM corpus_memoryunit m
                 WHERE m.language = %s AND m.index_tokens && %s::text[] AND m.length BETWEEN %s AND %s
-            ) c ORDER BY c.shared DESC, c.id DESC LIMIT %s
+                ORDER BY shared DESC, m.id DESC LIMIT %s
+            ) r ON r.id = c.id ORDER BY r.shared DESC, c.id DESC
             """,
-            [wanted, language, wanted, low, high, CANDIDATES],
+            [wanted, len(wanted), len(tokens), language, filter_tokens(wanted), low, high, CANDIDATES],
         )
+        candidates = list(ranked)
         for unit in candidates:
             if unit.pk in seen:
                 continue
