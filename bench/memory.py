@@ -201,7 +201,7 @@ def brute_scan(query: list[str], ids: list[int], tokens: list[list[str]]) -> tup
     return best, best_id
 
 
-def body(n: int) -> None:
+def body(n: int, reuse: bool) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
     import django
@@ -214,7 +214,7 @@ def body(n: int) -> None:
 
     sentences = seed_sentences()
     print(f"seed sentences: {len(sentences)}; memory units: {n:,}")
-    seconds = build(n, sentences)
+    seconds = 0.0 if reuse else build(n, sentences)
     count = MemoryUnit.objects.count()
     print(f"built {count:,} units in {seconds:.1f} s (jieba tokens + COPY + ANALYZE)")
 
@@ -318,15 +318,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--body", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help="measure the memory of the last run again")
     args = parser.parse_args()
     if args.body:
-        body(args.n)
+        body(args.n, args.reuse)
         return
     started = time.perf_counter()
-    url = create_database(base_url())
-    print(f"database {BENCH_DB} created and migrated in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        url = with_database(base_url(), BENCH_DB)
+    else:
+        url = create_database(base_url())
+        print(f"database {BENCH_DB} created and migrated in {time.perf_counter() - started:.1f} s")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "workbench.settings"}
-    subprocess.run([sys.executable, __file__, str(args.n), "--body"], cwd=ROOT, env=env, check=True)
+    command = [sys.executable, __file__, str(args.n), "--body", *(["--reuse"] if args.reuse else [])]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
     print(f"total {time.perf_counter() - started:.0f} s")
 
 
