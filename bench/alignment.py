@@ -118,7 +118,7 @@ def main() -> None:
 
     data = ["--data", str(options.data)]
     print(
-        f"{'set':16} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}   {'time':>7} {'RSS':>8}"
+        f"{'set':16} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}   {'wall':>7} {'CPU':>7} {'RSS':>7}"
     )
     for name in options.sets.split(","):
         result = _subprocess(["--one", name, *data])
