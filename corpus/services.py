@@ -117,8 +117,18 @@ def document_import(*, data: bytes, file_name: str, title: str = "", actor=None)
 
 
 def _default_title(source, file_name: str) -> str:
-    heading = next((segment.text for segment in source.segments if segment.kind == "heading"), "")
-    return heading or file_name.rsplit("/", 1)[-1] or "Untitled"
+    """The first line when it is a title (a heading that is not a numbered section), else the file name."""
+    from corpus.segmentation import NUMBERED_HEADING, ORDINAL_HEADING
+
+    first = source.segments[0]
+    if (
+        first.kind == "heading"
+        and not NUMBERED_HEADING.match(first.text)
+        and not ORDINAL_HEADING.match(first.text)
+    ):
+        return first.text
+    stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem or "Untitled"
 
 
 # --- translations -------------------------------------------------------------------------------
