@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import os
 import random
 import secrets
@@ -561,11 +560,18 @@ def exporter(load: Load, key: str) -> None:
         try:
             with session.get(url, stream=True, timeout=TIMEOUT) as response:
                 status = response.status_code
-                for chunk in response.iter_content(65536):
-                    size += len(chunk)
-                complete = status == 200
-                if status != 200:
-                    code = json.loads(response.content or b"{}").get("error", {}).get("code", "")
+                if status == 200:
+                    last = b""
+                    for chunk in response.iter_content(65536):
+                        size += len(chunk)
+                        last = chunk or last
+                    complete = last.endswith(b"\n")
+                else:
+                    body = response.json()
+                    code = body["error"]["code"] if isinstance(body, dict) and "error" in body else ""
+                    if status == 503 and code != "database_unavailable":
+                        with load.results.lock:
+                            load.results.bad_503.append(f"GET export: {response.text[:200]}")
         except (requests.RequestException, ValueError) as error:
             code = type(error).__name__  # a stream cut by the outage
             status = 0 if status == 200 else status
@@ -733,10 +739,12 @@ def outage_report(results: Results, outage: Outage) -> None:
         f"{outage.start_begin - outage.stop_done:.1f} s, start took {outage.start_done - outage.start_begin:.2f} s"
     )
     api = [e for e in results.events if not e.endpoint.startswith("GET /ready/")]
-    during = [e for e in api if outage.stop_begin <= e.sent <= outage.start_done]
+    # Requests that were in flight at some moment of the outage (sent before it ended, answered after
+    # it began): the ones PostgreSQL's fast shutdown cut off included.
+    during = [e for e in api if e.sent <= outage.start_done and e.received >= outage.stop_begin]
     answers = collections.Counter(f"{e.status}{'/' + e.code if e.code else ''}" for e in during)
     print(
-        "  API answers to requests sent during the outage: "
+        "  API answers to requests in flight during the outage: "
         + ", ".join(f"{k}: {v}" for k, v in answers.items())
     )
     print(
