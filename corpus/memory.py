@@ -191,7 +191,7 @@ def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_S
     tokens = source_tokens(source)
     key = normalise_source(source)
     exact = list(MemoryUnit.objects.filter(language=language, source_key=key).order_by("-id")[:limit])
-    matches = [Match(unit, 100, "100", token_diff_html(unit.tokens, tokens)) for unit in exact]
+    matches = [Match(unit, 100, "100", "") for unit in exact]
     seen = {unit.pk for unit in exact}
     wanted = index_tokens(tokens)
     if wanted and len(matches) < limit:
@@ -201,7 +201,9 @@ def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_S
         # the best rows load.
         ranked = MemoryUnit.objects.raw(
             """
-            SELECT c.* FROM corpus_memoryunit c JOIN (
+            SELECT c.id, c.language, c.source_text, c.target_text, c.tokens, c.origin, c.document_id,
+                   c.translation_id, c.created_at
+            FROM corpus_memoryunit c JOIN (
                 SELECT m.id, (SELECT count(*) FROM unnest(m.index_tokens) t WHERE t = ANY(%s::text[]))::float
                     / greatest(cardinality(m.index_tokens), %s) - abs(m.length - %s) * 0.001 AS shared
                 FROM corpus_memoryunit m
@@ -217,9 +219,12 @@ def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_S
                 continue
             score = token_score(tokens, unit.tokens)
             if score >= min_score:
-                matches.append(Match(unit, score, band(score), token_diff_html(unit.tokens, tokens)))
+                matches.append(Match(unit, score, band(score), ""))
     matches.sort(key=lambda match: (-match.score, -match.unit.pk))
-    return matches[:limit]
+    best = matches[:limit]
+    for match in best:  # diffs only for what is shown
+        match.diff = token_diff_html(match.unit.tokens, tokens)
+    return best
 
 
 def concordance(query: str, language: str, *, limit: int = 50) -> list[MemoryUnit]:
