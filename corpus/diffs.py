@@ -20,21 +20,11 @@ def tokens(text: str, language: str) -> list[str]:
 
 def diff_html(before: str, after: str, language: str) -> SafeString:
     """``after`` with insertions in <ins> and deletions from ``before`` in <del>; all text escaped."""
-    a, b = tokens(before, language), tokens(after, language)
-    parts: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(b[j1:j2])))
-            continue
-        if op in {"delete", "replace"}:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in {"insert", "replace"}:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))
+    return token_diff_html(tokens(before, language), tokens(after, language))
 
 
 def token_diff_html(before: list[str], after: list[str]) -> SafeString:
-    """Token-level diff (jieba tokens): what the memory source has (<del>) and the current source (<ins>)."""
+    """Diff of two token lists: what ``before`` has (<del>) and ``after`` has (<ins>), all text escaped."""
     parts: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
         if op == "equal":
