@@ -291,9 +291,11 @@ class _Model:
     tgt_count: list[float] = field(default_factory=list)
     src_weights: list[list[float]] = field(default_factory=list)
     tgt_weights: list[list[float]] = field(default_factory=list)
-    pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
-    src_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
-    tgt_cover: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    # Caches, per source sentence (pairs, src_cover) or per first source sentence of a bead
+    # (tgt_cover), so the dynamic programme can release the rows it has passed.
+    pairs: dict[int, dict[int, tuple[int, int]]] = field(default_factory=dict)
+    src_cover: dict[int, dict[int, float]] = field(default_factory=dict)
+    tgt_cover: dict[int, dict[int, float]] = field(default_factory=dict)
     beads: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
     src_prefix: list[int] = field(default_factory=list)
     src_weight_prefix: list[float] = field(default_factory=list)
@@ -332,8 +334,10 @@ class _Model:
         self.tgt_cover.clear()
 
     def pair(self, s: int, t: int) -> tuple[int, int]:
-        key = s * 1_000_003 + t
-        found = self.pairs.get(key)
+        row = self.pairs.get(s)
+        if row is None:
+            row = self.pairs[s] = {}
+        found = row.get(t)
         if found is None:
             table = self.src_index[s]
             src_mask = tgt_mask = 0
@@ -344,22 +348,14 @@ class _Model:
                         if mask:
                             src_mask |= mask
                             tgt_mask |= bit
-            found = self.pairs[key] = (src_mask, tgt_mask)
+            found = row[t] = (src_mask, tgt_mask)
         return found
 
-    def covered_src(self, s: int, j0: int, j1: int) -> float:
-        mask = 0
-        for t in range(j0, j1):
-            mask |= self.pair(s, t)[0]
-        found = self.src_cover[(s << 42) | (j0 << 4) | (j1 - j0)] = _weigh(mask, self.src_weights[s])
-        return found
-
-    def covered_tgt(self, t: int, i0: int, i1: int) -> float:
-        mask = 0
-        for s in range(i0, i1):
-            mask |= self.pair(s, t)[1]
-        found = self.tgt_cover[(t << 42) | (i0 << 4) | (i1 - i0)] = _weigh(mask, self.tgt_weights[t])
-        return found
+    def release(self, below: int) -> None:
+        """Drop the cached values of source sentences (and beads starting) before ``below``."""
+        for cache in (self.pairs, self.src_cover, self.tgt_cover):
+            for s in [s for s in cache if s < below]:
+                del cache[s]
 
     def lexical(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Covered token weight, minus what unrelated sentences of this size would cover."""
@@ -369,15 +365,30 @@ class _Model:
             + self.tgt_weight_prefix[j1]
             - self.tgt_weight_prefix[j0]
         )
-        src_cover, tgt_cover = self.src_cover, self.tgt_cover
-        tail = (j0 << 4) | (j1 - j0)
+        key = (j0 << 4) | (j1 - j0)
         for s in range(i0, i1):
-            found = src_cover.get((s << 42) | tail)
-            total += self.covered_src(s, j0, j1) if found is None else found
-        tail = (i0 << 4) | (i1 - i0)
+            row = self.src_cover.get(s)
+            if row is None:
+                row = self.src_cover[s] = {}
+            found = row.get(key)
+            if found is None:
+                mask = 0
+                for t in range(j0, j1):
+                    mask |= self.pair(s, t)[0]
+                found = row[key] = _weigh(mask, self.src_weights[s])
+            total += found
+        row = self.tgt_cover.get(i0)
+        if row is None:
+            row = self.tgt_cover[i0] = {}
         for t in range(j0, j1):
-            found = tgt_cover.get((t << 42) | tail)
-            total += self.covered_tgt(t, i0, i1) if found is None else found
+            key = (t << 4) | (i1 - i0)
+            found = row.get(key)
+            if found is None:
+                mask = 0
+                for s in range(i0, i1):
+                    mask |= self.pair(s, t)[1]
+                found = row[key] = _weigh(mask, self.tgt_weights[t])
+            total += found
         return total
 
     def length_logp(self, i0: int, i1: int, j0: int, j1: int) -> float:
@@ -601,6 +612,8 @@ def _dp(
             row_back[j - low] = choice
         scores.append(row_scores)
         back.append(row_back)
+        if row % 16 == 0 and row >= 16:
+            model.release(i - 8)
     path = []
     row, j = i1 - i0, j1
     while row > 0 or j > j0:
