@@ -120,7 +120,7 @@ def main() -> None:
     print(
         f"{'set':16} {'strict P':>8} {'R':>6} {'F1':>6}   {'lax P':>6} {'R':>6} {'F1':>6}   {'wall':>7} {'CPU':>7} {'RSS':>7}"
     )
-    for name in options.sets.split(","):
+    for name in filter(None, options.sets.split(",")):
         result = _subprocess(["--one", name, *data])
         sp, sr, sf = result["strict"]
         lp, lr, lf = result["lax"]

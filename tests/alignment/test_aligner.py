@@ -4,8 +4,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from alignment import aligner as aligner_module
 from alignment.aligner import BEAD_PRIORS, Bead, align
 from alignment.evaluation import read_beads, read_lines, score_documents
+from alignment.lexicon import hangul_reading, pinyin, stem, translations
+from alignment.numbers import numbers
 
 DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "alignment"
 
@@ -176,3 +179,79 @@ def test_mac_dev_strict_f1():
         pairs.append((read_beads(path), ids(beads)))
     assert score_documents(pairs).strict_f1 > 0.80
     assert time.perf_counter() - started < 60
+
+
+# --- the bead scorer and its resources -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("115,119 and 115119", ["115119", "115119"]),
+        ("2000万", ["20000000"]),
+        ("20 million", ["20000000"]),
+        ("2천만", ["20000000"]),
+        ("两千万", ["20000000"]),
+        ("3.5 et 3,5", ["3.5", "3.5"]),
+        ("一九九八年", ["1998"]),
+        ("一个人", []),
+    ],
+)
+def test_numbers_agree_across_scripts(text, expected):
+    assert numbers(text) == expected
+
+
+def test_lexical_resources():
+    assert "country" in translations("国家")
+    assert "country" in translations("國家")  # traditional form
+    assert pinyin("韦小宝") == "weixiaobao"
+    assert hangul_reading("国家") == "국가"  # simplified mapped to traditional first
+    assert hangul_reading("歷史") == "역사"  # initial-sound rule: 력 -> 역
+    assert stem("studies") == stem("study")
+    assert stem("walked") == stem("walking")
+
+
+def model_for(src, tgt, src_lang, tgt_lang):
+    model = aligner_module._Model(
+        src_tokens=[aligner_module._tokens(text, src_lang, tgt_lang) for text in src],
+        tgt_tokens=[aligner_module._tokens(text, tgt_lang, src_lang) for text in tgt],
+        src_len=[aligner_module._length(text) for text in src],
+        tgt_len=[aligner_module._length(text) for text in tgt],
+    )
+    model.ratio = aligner_module.DEFAULT_RATIO[(src_lang, tgt_lang)]
+    model.index()
+    model.edges = (0, len(src), 0, len(tgt))
+    return model
+
+
+def test_scorer_prefers_translations():
+    model = model_for(ZH, EN, "zh", "en")
+    for s in range(4):
+        right = model.score(s, s + 1, s, s + 1)
+        wrong = [model.score(s, s + 1, t, t + 1) for t in range(4) if t != s]
+        assert right > max(wrong), s
+    # The one-to-two bead of the last sentence beats the one-to-one plus a lone target.
+    merged = model.score(4, 5, 4, 6)
+    split = model.score(4, 5, 4, 5) + model.score(5, 5, 5, 6)
+    assert merged > split
+    assert 0.0 <= model.confidence(0, 1, 0, 1) <= 1.0
+    assert model.confidence(0, 1, 0, 1) > model.confidence(0, 1, 2, 3)
+
+
+def test_scorer_zh_ko_uses_sino_korean_readings():
+    model = model_for(
+        ["国家历史博物馆开放了。", "他研究经济。"],
+        ["국가 역사 박물관이 개방되었다.", "그는 경제를 연구한다."],
+        "zh",
+        "ko",
+    )
+    assert model.lexical(0, 1, 0, 1) > model.lexical(0, 1, 1, 2)
+    assert model.lexical(1, 2, 1, 2) > model.lexical(1, 2, 0, 1)
+
+
+def test_length_model_penalises_mismatch():
+    model = model_for(
+        ["短句。", "这是一个非常非常长的句子，里面有很多很多的字。"], ["Short.", "Hi."], "zh", "en"
+    )
+    assert model.length_logp(0, 1, 0, 1) > model.length_logp(1, 2, 1, 2)
+    assert model.length_logp(0, 1, 0, 1) <= 0.0
