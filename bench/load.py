@@ -490,11 +490,15 @@ def save(load: Load, session, chooser: random.Random, tid: int, version: int, te
         if status == 200:
             load.acknowledge(body, time.time())
             if body["status"] in ("draft", "rejected") and chooser.random() < 0.4:
+                submitted_version, sent = body["version"], time.time()
                 status, body = load.call(
-                    session, "POST submit", "POST", url + "submit/", json={"version": body["version"]}
+                    session, "POST submit", "POST", url + "submit/", json={"version": submitted_version}
                 )
                 if status == 200:
                     load.acknowledge(body, time.time())
+                elif status == 409 and body and body["error"]["code"] == "stale_version":
+                    with load.results.lock:
+                        load.results.stale.append((tid, submitted_version, sent, time.time()))
             return
         if status == 409 and body and body["error"]["code"] == "stale_version":
             with load.results.lock:
