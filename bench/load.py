@@ -299,18 +299,21 @@ def start_gunicorn(
     )
     log.close()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            if requests.get(f"{base}/ready/", timeout=20).status_code == 200:
-                return process, base
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    stop_process(process)
-    raise RuntimeError(f"gunicorn did not come up; see {log_path}")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+            try:
+                if requests.get(f"{base}/ready/", timeout=20).status_code == 200:
+                    return process, base
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not come up; see {log_path}")
+    except BaseException:
+        stop_process(process)  # never leave a gunicorn behind, whatever went wrong
+        raise
 
 
 def stop_process(process: subprocess.Popen) -> None:
