@@ -88,6 +88,12 @@ class Translation(models.Model):
                 condition=Q(retired_at__isnull=True),
                 name="translation_live_span",
             ),
+            # ... and the spans of a page of segments: last_position >= the page's first position.
+            models.Index(
+                fields=["document", "language", "last_position"],
+                condition=Q(retired_at__isnull=True),
+                name="translation_live_span_end",
+            ),
         ]
 
     def __str__(self) -> str:
