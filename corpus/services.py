@@ -279,8 +279,11 @@ def translation_create(
 def translation_save(*, translation: Translation | int, text: str, version: int, actor) -> Translation:
     """Change the text of a translation, based on ``version``; a stale version is refused."""
     current = _locked(translation)
-    permissions.ensure(permissions.can_edit(actor, current))
+    # A stale write is a 409 with the current state even when the text became approved meanwhile,
+    # so the client re-reads instead of seeing a 403 it cannot act on.
+    permissions.ensure(permissions.can_work_in(actor, current.language))
     _check_version(current, version)
+    permissions.ensure(permissions.can_edit(actor, current))
     text = _clean_text(text)
     if text == current.text:
         return current

@@ -17,14 +17,13 @@ class BackupError(RuntimeError):
 
 
 def tool(name: str) -> str:
-    try:
-        import pgserver
+    import importlib.util
 
-        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
+    spec = importlib.util.find_spec("pgserver")  # located without importing it (no side effects)
+    if spec is not None and spec.submodule_search_locations:
+        bundled = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin" / name
         if bundled.exists():
             return str(bundled)
-    except ImportError:
-        pass
     found = shutil.which(name)
     if not found:
         raise BackupError(f"{name} was not found (install the PostgreSQL client tools).")

@@ -16,5 +16,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# No control socket: several gunicorns of one checkout would share its path in XDG_RUNTIME_DIR.
+control_socket_disable = True
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -98,6 +98,7 @@ def database_unavailable_response(request, exception):
     else:
         response = HttpResponse(DATABASE_DOWN, status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = "5"
+    response._has_been_logged = True  # logged once above as a warning, not as a server error per request
     return response
 
 
