@@ -24,7 +24,9 @@ def make_document(text: str | None = None, *, title: str = "") -> Document:
 
 def seed_document() -> Document:
     data = settings.WORKBENCH_SEED_PATH.read_bytes()
-    return document_import(data=data, file_name=settings.WORKBENCH_SEED_PATH.name).document
+    return document_import(
+        data=data, file_name=settings.WORKBENCH_SEED_PATH.name, title=settings.WORKBENCH_SEED_TITLE
+    ).document
 
 
 def make_user(role: str = "translator", languages: list[str] | None = None, username: str | None = None):

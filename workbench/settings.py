@@ -170,6 +170,7 @@ WORKBENCH_TARGET_LANGUAGES = env_list("WORKBENCH_TARGET_LANGUAGES", "en,ko")
 # Four-eyes review: an editor may not approve a version they wrote themselves unless this is on.
 WORKBENCH_ALLOW_SELF_APPROVAL = env_bool("WORKBENCH_ALLOW_SELF_APPROVAL", False)
 WORKBENCH_SEED_PATH = BASE_DIR / "data" / "seed_globalization.zh.txt"
+WORKBENCH_SEED_TITLE = "疫情与全球化（三篇）"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

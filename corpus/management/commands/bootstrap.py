@@ -23,7 +23,7 @@ class Command(BaseCommand):
             call_command(
                 "import_source",
                 str(settings.WORKBENCH_SEED_PATH),
-                title="疫情与全球化（三篇）",
+                title=settings.WORKBENCH_SEED_TITLE,
                 stdout=self.stdout,
             )
         user_model = get_user_model()
