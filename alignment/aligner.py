@@ -642,6 +642,7 @@ def _align_span(model: _Model, i0: int, i1: int, j0: int, j1: int, guide: list[t
         chain = _chain(_candidate_pairs(model, i0, i1, j0, j1), j0, j1)
         points = [(i0, j0)] + [(s, t) for s, t in chain] + [(i1, j1)]
         lo, hi = _band_from_points(points, i0, i1, j0, j1, BAND)
+    model.release(len(model.src_tokens) + 1)  # pairs cached while looking for anchors
     return _dp(model, i0, i1, j0, j1, lo, hi, types)
 
 
