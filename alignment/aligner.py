@@ -17,17 +17,25 @@ How a bead is scored (higher is better, summed over the beads of a path):
   * a second pass adds a lexicon learned from the first pass's beads (Dice coefficient between
     source tokens and target words co-occurring in aligned beads).
 - Length: Gale-Church, ``delta = (l_t - c l_s) / sqrt(v (l_t + c l_s) / 2)`` over non-space
-  characters, ``c`` and ``v`` estimated from the document (from anchors in the first pass, from
-  the first pass's beads in the second), scored ``log(2 (1 - Phi(|delta|)))``.
-- A prior per bead type (1-1 free; merges, insertions and deletions pay).
+  characters, ``c`` and ``v`` estimated from the document (``c`` from the anchor chain in the
+  first pass, both from the first pass's beads in the second), scored ``log(2 (1 - Phi(|delta|)))``
+  with weight ``LENGTH_WEIGHT``.
+- Coverage is corrected by what unrelated sentence pairs cover (``baseline``, measured on pairs
+  taken at a fixed stride through the document), so an aligned pair must beat chance.
+- A prior per bead type (1-1 free; merges, insertions and deletions pay). A 1-0 bead where the
+  target has not begun or has ended (a partial translation) pays only ``EDGE_NULL_PRIOR``.
 
 Search: candidate anchors (sentence pairs sharing rare features, scored by coverage) are chained by a
-weighted longest increasing subsequence; the dynamic programme runs inside a band around the chain
-(gaps between chain points get a diagonal band), so time and memory grow linearly with the document.
-The second pass runs in a narrow band around the first pass's path. Where the target runs out (a
-partial translation), the chain ends early and the source beyond it comes out as 1-0 beads.
+weighted longest increasing subsequence; the dynamic programme runs inside a band around the chain,
+so time and memory grow linearly with the document. Between chain points far apart the band is the
+parallelogram between "translate first, skip later" and "skip first, translate later" at the
+document's sentence rate (a diagonal band when the gap is in proportion). Beyond the last chain
+point only the remaining target (with slack) may be aligned, so the untranslated rest of a partial
+translation is pinned to 1-0 beads; likewise before the first. The second pass runs with all bead
+types in a narrow band around the first pass's path, after learning the lexicon and length model.
+Caches are kept per source row and released once the dynamic programme has passed them.
 Fixed ``anchors`` (approved translations) are kept as beads and the gaps between them aligned
-independently.
+independently (each gap is a span with its own band).
 """
 
 from __future__ import annotations
