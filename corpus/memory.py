@@ -140,7 +140,7 @@ def memory_sync(translation: Translation, *, source: str | None = None) -> None:
 # Token frequencies from PostgreSQL's own statistics of the index_tokens column (pg_stats'
 # most_common_elems, kept by ANALYZE/autovacuum): a token in many units is a poor filter.
 FILTER_BUDGET = 0.03  # the filter tokens together may match about this share of the memory
-FILTER_MIN_TOKENS = 3  # but the filter keeps at least this many of the rarest tokens
+FILTER_MIN_TOKENS = 2  # but the filter keeps at least this many of the rarest tokens
 STATS_SECONDS = 300
 _stats_cache: tuple[float, dict[str, float], float] | None = None
 
