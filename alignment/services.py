@@ -152,6 +152,13 @@ def _units(
             unit.sentences = orphans + unit.sentences
             unit.flags.append(f"{len(orphans)} target sentence(s) without source joined here")
             orphans = []
+        elif orphans and unit.approved is not None:
+            # never carry target sentences across a fixed anchor: they join the unit before it
+            previous = units[-1] if units else None
+            if previous is not None and previous.sentences and previous.approved is None:
+                previous.sentences += orphans
+                previous.flags.append(f"{len(orphans)} target sentence(s) without source joined here")
+                orphans = []
         units.append(unit)
     if orphans:  # trailing target sentences: join the last unit that has text
         for unit in reversed(units):
