@@ -29,7 +29,7 @@ from corpus.models import Document, MemoryUnit, Revision, Segment, Translation
 from corpus.segmentation import is_word, words
 
 MIN_SCORE = 20
-CANDIDATES = 60
+CANDIDATES = 150
 NUMBER = re.compile(r"^\d[\d.,]*$")
 # Function words and frequent particles carry little evidence; they stay in the tokens (and so in the
 # edit distance) but not in the index, which keeps candidate sets small.
