@@ -129,7 +129,7 @@ def _translation(request, pk) -> Translation:
         Translation.objects.filter(
             document__in=Document.objects.visible_to(request.user), retired_at__isnull=True
         ),
-        pk=pk,
+        pk=_int(pk),  # a missing or garbage id is a 404, not a 500
     )
 
 
