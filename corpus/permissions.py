@@ -125,3 +125,10 @@ def can_approve(user, translation: Translation) -> Decision:
 def can_fix_alignment(user, translation: Translation) -> Decision:
     """Merge, split or move a boundary: approved units are fixed for translators."""
     return can_edit(user, translation)
+
+
+def can_import(user) -> Decision:
+    """Import a source document."""
+    if not is_editor(user):
+        return deny("Only editors import source documents.")
+    return ALLOWED

@@ -116,6 +116,17 @@ def document_import(*, data: bytes, file_name: str, title: str = "", actor=None)
     return ImportResult(document, created=True, segments=len(source.segments), translations=translations)
 
 
+def document_upload(*, upload, title: str, actor) -> ImportResult:
+    """An uploaded source file (API or browser): editors only, size checked before reading it all."""
+    permissions.ensure(permissions.can_import(actor))
+    limit = settings.WORKBENCH_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise SourceImportError(f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes.")
+    return document_import(
+        data=upload.read(), file_name=upload.name or "upload.txt", title=title, actor=actor
+    )
+
+
 def _default_title(source, file_name: str) -> str:
     """The first line when it is a title (a heading that is not a numbered section), else the file name."""
     from corpus.segmentation import NUMBERED_HEADING, ORDINAL_HEADING

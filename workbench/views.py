@@ -14,9 +14,26 @@ from corpus.selectors import documents_with_stats, language_progress
 
 
 def home(request):
+    """The document list; editors also import a new source document here."""
+    from django.shortcuts import redirect
+
+    from corpus.errors import WorkbenchError
+    from corpus.permissions import is_editor
+    from corpus.services import document_upload
+
+    error = ""
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            result = document_upload(
+                upload=request.FILES["file"], title=request.POST.get("title", ""), actor=request.user
+            )
+            return redirect("corpus:editor", result.document.pk)
+        except WorkbenchError as failure:
+            error = failure.message
     documents = list(documents_with_stats(request.user))
     language_progress(documents)
-    return render(request, "home.html", {"documents": documents})
+    context = {"documents": documents, "can_import": is_editor(request.user), "import_error": error}
+    return render(request, "home.html", context, status=400 if error else 200)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -251,3 +251,8 @@ class ImportReportSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
     unmatched = serializers.ListField(child=serializers.DictField())
     conflicts = serializers.ListField(child=serializers.DictField())
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)

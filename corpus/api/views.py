@@ -58,6 +58,23 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.documents_with_stats(self.request.user)
 
+    @extend_schema(
+        summary="Import a Chinese source document (UTF-8 text file; editors). The same bytes again: 200 with the existing document",
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses=ERROR_RESPONSES | {200: s.DocumentSerializer, 201: s.DocumentSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = s.DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        result = services.document_upload(
+            upload=upload, title=serializer.validated_data.get("title", ""), actor=request.user
+        )
+        document = self.get_queryset().get(pk=result.document.pk)
+        selectors.language_progress([document])
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(s.DocumentSerializer(document).data, status=code)
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         selectors.language_progress(page)
