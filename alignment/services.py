@@ -286,6 +286,13 @@ def _replace(
     return new
 
 
+def _ensure_language(actor, *translations: Translation) -> None:
+    """Checked before the version: a stale fix is a 409 with the current state even when the unit was
+    approved meanwhile (like ``translation_save``), so the client re-reads instead of seeing a 403."""
+    for translation in translations:
+        permissions.ensure(permissions.can_work_in(actor, translation.language))
+
+
 def _ensure_fixable(actor, *translations: Translation) -> None:
     for translation in translations:
         permissions.ensure(permissions.can_fix_alignment(actor, translation))
@@ -316,9 +323,10 @@ def translation_merge(
     if a.first_position > b.first_position:
         a, b = b, a
         first_version, second_version = second_version, first_version
-    _ensure_fixable(actor, a, b)
+    _ensure_language(actor, a, b)
     _check_version(a, first_version)
     _check_version(b, second_version)
+    _ensure_fixable(actor, a, b)
     if a.document_id != b.document_id or a.language != b.language:
         raise InvalidSpan("Only translations of one document and language can be merged.")
     between = Translation.objects.filter(
@@ -348,8 +356,9 @@ def translation_split(
     """Split at a target sentence boundary: the first ``sentences_first`` sentences stay with the source
     segments before ``source_split``; the rest go with ``source_split``..last."""
     current = _locked(translation)
-    _ensure_fixable(actor, current)
+    _ensure_language(actor, current)
     _check_version(current, version)
+    _ensure_fixable(actor, current)
     parts = _sentences(current)
     if not current.first_position < source_split <= current.last_position:
         raise InvalidSpan(
@@ -386,9 +395,10 @@ def translation_move_sentence(
     """Move the first target sentence of ``translation`` to the neighbour before it, or its last sentence
     to the neighbour after it (which one follows from where the neighbour is)."""
     current, other = _locked(translation), _locked(neighbour)
-    _ensure_fixable(actor, current, other)
+    _ensure_language(actor, current, other)
     _check_version(current, version)
     _check_version(other, neighbour_version)
+    _ensure_fixable(actor, current, other)
     if current.document_id != other.document_id or current.language != other.language:
         raise InvalidSpan("The neighbour must be a translation of the same document and language.")
     parts = _sentences(current)
