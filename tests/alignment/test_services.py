@@ -472,3 +472,24 @@ def test_fixes_on_approved_units_refused_for_translators_allowed_for_editors(
     )
     assert (merged.first_position, merged.last_position) == (0, 2)
     assert merged.text == "Alpha one. Alpha two. Beta one."
+
+
+@pytest.mark.django_db
+def test_a_stale_fix_is_stale_even_when_the_unit_was_approved_meanwhile(small, translator_en, editor):
+    a = draft(small, 0, "Alpha one. Alpha two.", translator_en)
+    b = draft(small, 1, "Beta.", translator_en)
+    seen = a.version
+    a = corpus_services.translation_submit(translation=a, version=a.version, actor=translator_en)
+    corpus_services.translation_approve(translation=a, version=a.version, actor=editor)
+    with pytest.raises(StaleVersion):
+        services.translation_merge(
+            first=a, second=b, first_version=seen, second_version=1, actor=translator_en
+        )
+    with pytest.raises(StaleVersion):
+        services.translation_move_sentence(
+            translation=a, version=seen, neighbour=b, neighbour_version=1, actor=translator_en
+        )
+    with pytest.raises(StaleVersion):
+        services.translation_split(
+            translation=a, version=seen, sentences_first=1, source_split=1, actor=translator_en
+        )
