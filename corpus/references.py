@@ -82,6 +82,8 @@ def reference_scores(reference: Reference) -> dict:
     )
     by_position: dict[int, tuple[int, int, str]] = {}
     for first, last, text in units:
+        if not text.strip():
+            continue  # an empty line: no reference for these segments, so no span over them is scored
         for position in range(first, last + 1):
             by_position[position] = (first, last, text)
     translations = (
