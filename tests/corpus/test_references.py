@@ -444,3 +444,42 @@ def test_segments_are_not_touched_by_a_reference(translator_en):
     )
     assert list(Segment.objects.filter(document=document).values_list("position", "text")) == before
     assert not document.translations.exists()
+
+
+def test_a_span_with_a_segment_without_reference_is_left_out(translator_en):
+    """A translation over segments 4..5 cannot be scored against the reference of segment 4 alone."""
+    document = source_document("p")
+    services.translation_create(
+        document=document,
+        language="en",
+        first_position=4,
+        last_position=5,
+        text="The third and fourth paragraphs each have one sentence.",
+        actor=translator_en,
+    )
+    translate(document, {1: EN_HYPOTHESES[1]}, translator_en)
+    lines = list(EN_LINES)
+    lines[5] = ""
+    body = (
+        api(translator_en)
+        .post(references_url(document), {"language": "en", "text": "\n".join(lines) + "\n"}, format="json")
+        .json()
+    )
+    assert_scores(body, [EN_HYPOTHESES[1]], [EN_LINES[1]], "13a")
+
+
+@pytest.mark.parametrize("mode", ["lines", "aligned"])
+def test_a_reference_file_over_the_upload_limit_is_refused(translator_en, settings, mode):
+    document = aligned_document(f"q{mode}")
+    settings.WORKBENCH_MAX_UPLOAD_BYTES = 120
+    data = ALIGNED_TEXT.encode()
+    assert len(data) > 120
+    upload = SimpleUploadedFile("big.txt", data, "text/plain")
+    response = api(translator_en).post(
+        references_url(document), {"language": "en", "mode": mode, "file": upload}, format="multipart"
+    )
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "120" in error["message"] and "limit" in error["message"]
+    assert not Reference.objects.filter(document=document).exists()
