@@ -267,7 +267,7 @@ def parse_segment_filters(params) -> dict:
 
         if check not in CHECK_CODES and check not in EXTRA_CHECK_CODES:
             raise InvalidInput(
-                f"Unknown check '{check}' (known: any, {', '.join(sorted(CHECK_CODES))}).",
+                f"Unknown check '{check}' (known: any, {', '.join(sorted({*CHECK_CODES, *EXTRA_CHECK_CODES}))}).",
                 detail={"field": "check"},
             )
     return {
