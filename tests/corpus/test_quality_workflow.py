@@ -400,6 +400,11 @@ def test_an_unknown_check_is_a_validation_error(seed, translator_en):
     assert error["code"] == "validation_error"
     assert "bogus" in error["message"]
     assert error["detail"] == {"field": "check"}
+    # The message names every code the filter accepts, the aligner's included.
+    for code in ("any", "numbers", "inconsistent", "alignment"):
+        assert code in error["message"]
+    accepted = api(translator_en).get(f"{API}/documents/{seed.pk}/segments/", {"check": "alignment"})
+    assert accepted.status_code == 200 and accepted.json()["results"] == []
 
 
 def test_metrics_are_consistent_with_the_data(seed, translator_en, editor, editor2):
