@@ -42,6 +42,7 @@ class PlannedUnit:
     score: float
     approved: Translation | None = None  # an approved translation kept as a fixed anchor
     flags: list[str] = field(default_factory=list)
+    source: str = ""  # the covered source text, for display
 
     @property
     def is_untranslated(self) -> bool:

@@ -108,6 +108,10 @@ def alignment_paste(request, document_id: int):
     except WorkbenchError as error:
         messages.error(request, error.message)
         return redirect(back)
+    segments = dict(Segment.objects.filter(document=document).values_list("position", "text"))
+    for unit in plan.units:
+        if unit.first is not None:
+            unit.source = "".join(segments[p] for p in range(unit.first, unit.last + 1))
     context = {
         "document": document,
         "language": language,
@@ -118,7 +122,6 @@ def alignment_paste(request, document_id: int):
         "low_score": LOW_SCORE,
         "plan": plan,
         "summary": plan.summary(),
-        "sources": dict(Segment.objects.filter(document=document).values_list("position", "text")),
         "text": text,
     }
     return render(request, "alignment/alignment.html", context)

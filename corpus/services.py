@@ -341,7 +341,10 @@ def translation_approve(*, translation: Translation | int, version: int, actor) 
     current.status = Status.APPROVED
     current.comment = ""
     submitted = (
-        current.revisions.filter(action=Action.SUBMIT).order_by("-id").values_list("text", flat=True).first()
+        current.revisions.filter(action__in=[Action.SUBMIT, Action.IMPORT])
+        .order_by("-id")
+        .values_list("text", flat=True)
+        .first()
     )
     fields = assessment.assess_review(current, submitted or "")
     source = assessment.source_text(current.document_id, current.first_position, current.last_position)
