@@ -24,58 +24,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, base_url, create_database, seed_sentences
+
 BENCH_DB = "workbench_bench_export"
 PER_DOCUMENT = 10_000
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def base_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    sys.path.insert(0, str(ROOT))
-    from workbench.database import embedded_database_url
-
-    return embedded_database_url(ROOT / ".pgdata")
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def create_database(url: str) -> str:
-    import psycopg2
-
-    bench_url = with_database(url, BENCH_DB)
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    env = {**os.environ, "DATABASE_URL": bench_url}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
-    )
-    return bench_url
-
-
-# --- synthetic data ---------------------------------------------------------------------------------
-
-
-def seed_sentences() -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    from corpus.segmentation import split_sentences
-
-    text = (ROOT / "data" / "seed_globalization.zh.txt").read_text(encoding="utf-8")
-    return [s for line in text.splitlines() if line.strip() for s in split_sentences(line.strip()) if s]
 
 
 def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> None:
@@ -288,7 +245,7 @@ def main() -> None:
     started = time.perf_counter()
     url = base_url()
     _log(f"creating and migrating {BENCH_DB} ...")
-    bench_url = create_database(url)
+    bench_url = create_database(url, BENCH_DB)
     sentences = seed_sentences()
 
     import psycopg2

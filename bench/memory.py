@@ -34,10 +34,9 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, base_url, create_database, seed_sentences, with_database
+
 BENCH_DB = "workbench_bench_memory"
 QUERIES = 200
 TIMED_SCANS = int(os.environ.get("BENCH_TIMED_SCANS", "20"))
@@ -46,48 +45,6 @@ DIGITS = re.compile(r"\d+")
 
 
 # --- database -----------------------------------------------------------------------------------
-
-
-def base_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    sys.path.insert(0, str(ROOT))
-    from workbench.database import embedded_database_url
-
-    return embedded_database_url(ROOT / ".pgdata")
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def create_database(url: str) -> str:
-    import psycopg2
-
-    bench_url = with_database(url, BENCH_DB)
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    admin.close()
-    env = {**os.environ, "DATABASE_URL": bench_url}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
-    )
-    return bench_url
-
-
-# --- synthetic data -----------------------------------------------------------------------------
-
-
-def seed_sentences() -> list[str]:
-    from corpus.segmentation import split_sentences
-
-    text = (ROOT / "data" / "seed_globalization.zh.txt").read_text(encoding="utf-8")
-    sentences = [s for line in text.splitlines() if line.strip() for s in split_sentences(line.strip()) if s]
-    return [s for s in sentences if len(s) >= 8]
 
 
 def edit(pieces: list[str], vocabulary: list[str], rng: random.Random, operations: int) -> str:
@@ -212,7 +169,7 @@ def body(n: int, reuse: bool) -> None:
     from corpus import memory
     from corpus.models import MemoryUnit
 
-    sentences = seed_sentences()
+    sentences = seed_sentences(8)
     print(f"seed sentences: {len(sentences)}; memory units: {n:,}")
     seconds = 0.0 if reuse else build(n, sentences)
     count = MemoryUnit.objects.count()

@@ -1,0 +1,53 @@
+"""What the benchmarks share: a database of their own on the same server, and the seed's sentences."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def base_url() -> str:
+    """``DATABASE_URL`` when set, otherwise the embedded server of this checkout."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from workbench.database import embedded_database_url
+
+    return embedded_database_url(ROOT / ".pgdata")
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def create_database(url: str, name: str) -> str:
+    """(Re)create database ``name`` on the server of ``url``, migrate it, and return its URL."""
+    import psycopg2
+
+    bench_url = with_database(url, name)
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
+    admin.close()
+    env = {**os.environ, "DATABASE_URL": bench_url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+    )
+    return bench_url
+
+
+def seed_sentences(min_chars: int = 0) -> list[str]:
+    from corpus.segmentation import split_sentences
+
+    text = (ROOT / "data" / "seed_globalization.zh.txt").read_text(encoding="utf-8")
+    sentences = [s for line in text.splitlines() if line.strip() for s in split_sentences(line.strip()) if s]
+    return [s for s in sentences if len(s) >= min_chars]
