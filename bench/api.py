@@ -34,6 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from common import setup_django  # noqa: E402
+
 BENCH_DB = "workbench_bench"
 BIG, SMALL = 100_000, 10_000
 PAGE = 100
@@ -56,23 +58,6 @@ def bench_database_url() -> str:
             cursor.execute(f"CREATE DATABASE {BENCH_DB}")
     connection.close()
     return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def setup_django(url: str, rebuild: bool) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if rebuild:
-        import psycopg2
-
-        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=os.environ, check=True
-    )
-    import django
-
-    django.setup()
 
 
 # --- data -----------------------------------------------------------------------------------------

@@ -51,3 +51,21 @@ def seed_sentences(min_chars: int = 0) -> list[str]:
     text = (ROOT / "data" / "seed_globalization.zh.txt").read_text(encoding="utf-8")
     sentences = [s for line in text.splitlines() if line.strip() for s in split_sentences(line.strip()) if s]
     return [s for s in sentences if len(s) >= min_chars]
+
+
+def setup_django(url: str, rebuild: bool = False) -> None:
+    """Point this process at ``url`` (optionally emptied first), migrate it and set Django up."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if rebuild:
+        import psycopg2
+
+        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=os.environ, check=True
+    )
+    import django
+
+    django.setup()

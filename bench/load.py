@@ -45,6 +45,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import setup_django  # noqa: E402
+
 from bench.api import free_port, seed_sentences  # noqa: E402  (reused: loopback port, seed sentences)
 
 BENCH_DB = "workbench_bench_load"
@@ -154,23 +156,6 @@ class Server:
 
         atexit.unregister(self.handle._cleanup)
         self.handle.global_process_id_list.get_and_remove(os.getpid())
-
-
-def setup_django(url: str, rebuild: bool = False) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if rebuild:
-        import psycopg2
-
-        with psycopg2.connect(url) as connection, connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=os.environ, check=True
-    )
-    import django
-
-    django.setup()
 
 
 # --- data -----------------------------------------------------------------------------------------
