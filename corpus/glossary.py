@@ -170,6 +170,9 @@ def hits_finder(languages: list[str]):
 
 
 def export_tbx(terms: list[GlossaryTerm]) -> bytes:
+    """The counted terms (preferred and forbidden) as TBX; candidates and dismissed terms are the
+    workbench's own review state and travel only in CSV, so a TBX round trip never promotes them."""
+    terms = [term for term in terms if term.status in COUNTED]
     # Built as a tree: lxml's incremental writer (etree.xmlfile) declares the reserved xml namespace
     # under a generated prefix (xmlns:ns0=...; ns0:lang), which no XML parser accepts.
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -217,7 +217,8 @@ def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_S
         for unit in candidates:
             if unit.pk in seen:
                 continue
-            score = token_score(tokens, unit.tokens)
+            # Not an exact match (that was looked up above): never 100, even when only punctuation differs.
+            score = min(token_score(tokens, unit.tokens), 99)
             if score >= min_score:
                 matches.append(Match(unit, score, band(score), ""))
     matches.sort(key=lambda match: (-match.score, -match.unit.pk))

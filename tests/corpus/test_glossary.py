@@ -520,3 +520,13 @@ def test_api_propose_and_import_errors(seed, editor):
         client.post(f"{API}/glossary/import/", {"format": "csv"}, format="multipart"), 400, "validation_error"
     )
     assert GlossaryTerm.objects.filter(source="x").count() == 0
+
+
+@pytest.mark.django_db
+def test_tbx_carries_only_counted_terms_so_a_round_trip_never_promotes_a_candidate(editor):
+    from corpus.models import GlossaryTerm
+
+    glossary.term_save(actor=editor, language="en", source="全球化", target="globalization")
+    glossary.term_save(actor=editor, language="en", source="脱钩", target="decoupling", status="candidate")
+    data = glossary.export_tbx(list(GlossaryTerm.objects.all()))
+    assert "globalization" in data.decode() and "decoupling" not in data.decode()

@@ -428,3 +428,11 @@ def test_api_pretranslate(seed, translator_en, translator_ko, editor):
     t = Translation.objects.get(document=other, language="en")
     assert (t.text, t.origin, t.status) == ("Approved opening.", "memory", "draft")
     assert client_for(translator_en).post(url, {"language": "en"}, format="json").json()["filled"] == 0
+
+
+@pytest.mark.django_db
+def test_a_fuzzy_match_that_differs_only_in_punctuation_is_not_100():
+    fields = memory._unit_fields("中国在引领全球化方面处于有利位置", "T")
+    MemoryUnit.objects.create(language="en", origin="tmx", **fields)
+    matches = memory.lookup("中国在引领全球化方面，处于有利位置！", "en")
+    assert matches and matches[0].score == 99 and matches[0].band == "95+"
