@@ -2,7 +2,19 @@
 
 from django.contrib import admin
 
-from corpus.models import Document, LanguageAccess, Revision, Segment, Translation
+from corpus.models import (
+    ApiToken,
+    Document,
+    GlossaryTerm,
+    LanguageAccess,
+    LoginFailure,
+    MemoryUnit,
+    Reference,
+    ReferenceUnit,
+    Revision,
+    Segment,
+    Translation,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,3 +73,41 @@ class RevisionAdmin(ReadOnlyAdmin):
 @admin.register(LanguageAccess)
 class LanguageAccessAdmin(admin.ModelAdmin):
     list_display = ["user", "languages"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ["id", "user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin):
+    list_display = ["username", "address", "at"]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(ReadOnlyAdmin):
+    list_display = ["id", "document", "language", "name", "origin", "created_at"]
+    list_select_related = ["document"]
+
+
+@admin.register(ReferenceUnit)
+class ReferenceUnitAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "first_position", "last_position", "text"]
+
+
+@admin.register(MemoryUnit)
+class MemoryUnitAdmin(ReadOnlyAdmin):
+    list_display = ["id", "language", "source_text", "target_text", "origin", "created_at"]
+    list_filter = ["language", "origin"]
+    search_fields = ["source_text", "target_text"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ReadOnlyAdmin):
+    """Read-only here: terms change through the API and its rules (editors only, checks re-run)."""
+
+    list_display = ["source", "language", "target", "status", "updated_at"]
+    list_filter = ["language", "status"]
+    search_fields = ["source", "target"]
