@@ -7,6 +7,7 @@ app_name = "corpus"
 urlpatterns = [
     path("documents/<int:document_id>/", views.editor, name="editor"),
     path("documents/<int:document_id>/rows/", views.editor_rows, name="editor-rows"),
+    path("documents/<int:document_id>/progress/", views.progress, name="progress"),
     path("documents/<int:document_id>/bulk-approve/", views.bulk_approve, name="bulk-approve"),
     path("documents/<int:document_id>/cells/<str:language>/<int:position>/", views.cell, name="cell"),
     path(

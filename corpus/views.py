@@ -113,6 +113,17 @@ def editor(request, document_id: int):
 
 
 @require_GET
+def progress(request, document_id: int):
+    """The document's progress bars, refreshed by the page after every save or review."""
+    document = _document(request, document_id)
+    documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
+    selectors.language_progress(documents)
+    return render(
+        request, "corpus/editor.html#progress", {"document": document, "progress": documents[0].progress}
+    )
+
+
+@require_GET
 def editor_rows(request, document_id: int):
     document = _document(request, document_id)
     try:
@@ -236,7 +247,12 @@ def cell_action(request, document_id: int, language: str, position: int, action:
         return _render_cell(
             request, document, current, mode="reject" if action == "reject" else "view", error=error.message
         )
-    return _render_cell(request, document, _cell(document, language, position, rows))
+    return _render_cell(
+        request,
+        document,
+        _cell(document, language, position, rows),
+        trigger={"workbench:changed": {"language": language}},
+    )
 
 
 @require_POST

@@ -754,3 +754,16 @@ def test_bulk_approve_with_an_unknown_filter_value_is_a_client_error(client, doc
     assert client.post(url, {"language": "en", "status_en": "bogus"}).status_code == 400
     t.refresh_from_db()
     assert t.status == "submitted"
+
+
+@pytest.mark.django_db
+def test_progress_fragment_follows_saves(client, seed, translator_en, django_assert_max_num_queries):
+    client.force_login(translator_en)
+    url = f"/documents/{seed.pk}/progress/"
+    html = client.get(url).content.decode()
+    assert 'id="progress"' in html and "215 untranslated" in html
+    saved = client.post(f"/documents/{seed.pk}/cells/en/0/save/", {"text": "Editor's note.", "version": ""})
+    assert "workbench:saved" in saved["HX-Trigger"]
+    with django_assert_max_num_queries(8):
+        html = client.get(url).content.decode()
+    assert "1 draft" in html and "214 untranslated" in html
