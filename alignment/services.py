@@ -17,12 +17,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from alignment.aligner import Bead, align
-from alignment.splitting import split_paragraphs, split_sentences
+from alignment.splitting import split_sentences
 from corpus import assessment, memory, permissions
 from corpus.errors import InvalidInput, InvalidSpan, SourceImportError
 from corpus.models import Document, Revision, Segment, Translation
@@ -432,16 +431,12 @@ def translation_move_sentence(
     return current, other
 
 
-def target_languages() -> list[str]:
-    return list(settings.WORKBENCH_TARGET_LANGUAGES)
-
-
 __all__ = [
     "AlignmentPlan",
     "PlannedUnit",
     "alignment_apply",
     "alignment_plan",
-    "split_paragraphs",
+    "split_sentences",
     "translation_merge",
     "translation_move_sentence",
     "translation_split",

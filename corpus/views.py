@@ -7,7 +7,6 @@ mode, in edit mode (with the typed text and an error), or in conflict mode (thei
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -307,10 +306,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def editor_query(**params) -> str:
-    return urlencode(params)
 
 
 def source_parts(text: str, hits: list) -> list[dict]:
