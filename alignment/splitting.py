@@ -19,6 +19,8 @@ Rules:
   decimals and thousands (``3.5``, ``115,119``) never split because no space follows the mark.
 - ``!`` and ``?`` and ellipses always end a sentence when followed by space and a possible start.
 - Full-width terminators (。！？) end a sentence even without a following space.
+- A list marker at the start of a line or sentence (``1.``, ``IV.``, ``a.``) does not end a sentence:
+  ``1. Renewing globalization`` is one heading.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ _BOUNDARY = re.compile(
     r"(?P<mark>\.{3,}|…+|[.!?。！？]+)(?P<closer>[" + re.escape(CLOSERS) + r"]*)(?P<space>\s+|$)"
 )
 _FULLWIDTH = re.compile(r"[。！？]+[" + re.escape(CLOSERS) + r"]*")
+_LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[IVXivx]{1,5}|[A-Za-z])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 LANGUAGES = ("en", "ko", "zh")
@@ -97,6 +100,8 @@ def _split_line(line: str, language: str) -> list[str]:
             break
         if not _starts_sentence(following, language):
             continue
+        if mark == "." and _LIST_MARKER.fullmatch(line[start : match.start()]):
+            continue  # "1. Renewing globalization": a numbered heading or list item, not a sentence
         if mark == ".":
             abbreviation, may_end = _is_abbreviation(line[start : match.start()])
             if abbreviation and not (may_end and following[:1].isupper() and _looks_final(following)):

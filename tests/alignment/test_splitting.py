@@ -73,3 +73,11 @@ def test_fullwidth_terminators_in_korean_text():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="unsupported language"):
         split_sentences("Hallo.", "xx")
+
+
+def test_a_list_marker_does_not_end_a_sentence():
+    assert split_sentences("1. Renewing globalization (Fu Mengzi, Vice President)", "en") == [
+        "1. Renewing globalization (Fu Mengzi, Vice President)"
+    ]
+    assert split_sentences("IV. The end of it. We saw it.", "en") == ["IV. The end of it.", "We saw it."]
+    assert split_sentences("He came in 2008. Then he left.", "en") == ["He came in 2008.", "Then he left."]
