@@ -188,14 +188,27 @@ def _drop_overlaps_with_unanchored(units: list[PlannedUnit], approved: list[Tran
 
 @transaction.atomic
 def alignment_apply(*, plan: AlignmentPlan, actor) -> dict:
-    """Replace the live, not approved translations of the plan's language with the plan's units."""
+    """Replace the live, not approved translations of the plan's language with the plan's units.
+
+    Only the stretch of the source the pasted translation covers is replaced (from its first to its
+    last aligned segment): pasting the translation of one article leaves the drafts of the others.
+    """
     document, language = plan.document, plan.language
     permissions.ensure(permissions.can_write(actor, language))
     lock_document(document)
     now = timezone.now()
+    covered = [unit for unit in plan.units if unit.sentences and unit.first is not None]
+    low = min((unit.first for unit in covered), default=0)
+    high = max((unit.last for unit in covered), default=-1)
     replaced = list(
         Translation.objects.select_for_update()
-        .filter(document=document, language=language, retired_at__isnull=True)
+        .filter(
+            document=document,
+            language=language,
+            retired_at__isnull=True,
+            first_position__lte=high,
+            last_position__gte=low,
+        )
         .exclude(status=Status.APPROVED)
     )
     approved_spans = list(
@@ -250,7 +263,12 @@ def alignment_apply(*, plan: AlignmentPlan, actor) -> dict:
         )
         for t in created
     )
-    return {**plan.summary(), "created": len(created), "retired": len(replaced)}
+    return {
+        **plan.summary(),
+        "created": len(created),
+        "retired": len(replaced),
+        "replaced_range": [low, high] if high >= low else None,
+    }
 
 
 def decode_upload(data: bytes) -> str:

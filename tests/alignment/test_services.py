@@ -217,6 +217,23 @@ def test_partial_translation_leaves_the_rest_untranslated(pud, translator_en):
 
 
 @pytest.mark.django_db
+def test_pasting_one_stretch_keeps_the_drafts_outside_it(pud, translator_en):
+    """Pasting the translation of the second half replaces drafts there, not the first half's."""
+    en = gold("en")
+    kept = draft(pud, 2, "A draft of the first half, typed by hand.", translator_en)
+    inside = draft(pud, 20, "A draft inside the pasted stretch.", translator_en)
+    plan = services.alignment_plan(document=pud, language="en", text="\n".join(en[15:]))
+    summary = services.alignment_apply(plan=plan, actor=translator_en)
+    assert summary["replaced_range"][0] >= 10
+    kept.refresh_from_db()
+    inside.refresh_from_db()
+    assert kept.retired_at is None and kept.text.startswith("A draft of the first half")
+    assert inside.retired_at is not None
+    units = live(pud)
+    assert {t.first_position for t in units if t.origin == "aligned"} == set(range(15, N))
+
+
+@pytest.mark.django_db
 def test_an_inserted_target_sentence_joins_a_neighbour_with_a_finding(pud, translator_en):
     en = gold("en")
     text = "\n".join([*en[:5], INSERTED, *en[5:]])
