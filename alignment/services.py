@@ -311,6 +311,17 @@ def _ensure_language(actor, *translations: Translation) -> None:
         permissions.ensure(permissions.can_work_in(actor, translation.language))
 
 
+def _locked_pair(one: Translation | int, two: Translation | int) -> tuple[Translation, Translation]:
+    """Lock two translations in id order, so two fixes on the same pair never deadlock."""
+    pk_one = one if isinstance(one, int) else one.pk
+    pk_two = two if isinstance(two, int) else two.pk
+    if pk_one <= pk_two:
+        first = _locked(pk_one)
+        return first, _locked(pk_two)
+    second = _locked(pk_two)
+    return _locked(pk_one), second
+
+
 def _ensure_fixable(actor, *translations: Translation) -> None:
     for translation in translations:
         permissions.ensure(permissions.can_fix_alignment(actor, translation))
@@ -337,7 +348,7 @@ def translation_merge(
     *, first: Translation | int, second: Translation | int, first_version: int, second_version: int, actor
 ) -> Translation:
     """Two neighbouring translations of one language become one (only untranslated segments between)."""
-    a, b = _locked(first), _locked(second)
+    a, b = _locked_pair(first, second)
     if a.first_position > b.first_position:
         a, b = b, a
         first_version, second_version = second_version, first_version
@@ -412,7 +423,7 @@ def translation_move_sentence(
 ) -> tuple[Translation, Translation]:
     """Move the first target sentence of ``translation`` to the neighbour before it, or its last sentence
     to the neighbour after it (which one follows from where the neighbour is)."""
-    current, other = _locked(translation), _locked(neighbour)
+    current, other = _locked_pair(translation, neighbour)
     _ensure_language(actor, current, other)
     _check_version(current, version)
     _check_version(other, neighbour_version)
