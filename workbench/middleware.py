@@ -83,9 +83,22 @@ class DatabaseUnavailableMiddleware:
 
 
 def database_unavailable_response(request, exception):
-    """A 503 for a lost database, or None for any other exception."""
+    """A 503 for a lost database, a 409 for a transaction PostgreSQL rolled back (deadlock or
+    serialization failure: nothing was written, try again), or None for any other exception."""
     if not isinstance(exception, (OperationalError, InterfaceError)) and not _connection_lost(exception):
         return None
+    from psycopg2.extensions import TransactionRollbackError
+
+    cause = exception.__cause__
+    pgcode = getattr(cause, "pgcode", None) or ""
+    if pgcode.startswith("40") or isinstance(cause, TransactionRollbackError):
+        logger.warning(
+            "transaction rolled back by PostgreSQL (%s): %s", pgcode, str(exception).splitlines()[0]
+        )
+        message = "A concurrent change conflicted with this one; nothing was written. Try again."
+        response = JsonResponse({"error": {"code": "retry", "message": message, "detail": {}}}, status=409)
+        response._has_been_logged = True
+        return response
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
     logger.warning(

@@ -147,3 +147,23 @@ def test_json_logs_carry_request_id_user_and_duration(client, caplog):
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "req-42" and line["user"] == "logged" and line["status"] == 200
     assert line["path"] == "/api/v1/me/" and line["duration_ms"] >= 0
+
+
+@pytest.mark.django_db
+def test_a_deadlock_is_a_409_retry_not_a_503(client, monkeypatch):
+    import psycopg2.errors
+    from django.db.backends.postgresql import base
+
+    user = make_user("translator", username="deadlocked")
+    client.force_login(user)
+    client.raise_request_exception = False
+
+    def deadlock(self, *args, **kwargs):
+        try:
+            raise psycopg2.errors.DeadlockDetected("deadlock detected")
+        except psycopg2.errors.DeadlockDetected as error:
+            raise OperationalError("deadlock detected") from error
+
+    monkeypatch.setattr(base.DatabaseWrapper, "create_cursor", deadlock)
+    response = client.get("/api/v1/documents/")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "retry"
