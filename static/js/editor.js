@@ -64,6 +64,7 @@
   }
 
   var pendingNext = null;
+  var pendingAfterLoad = null;
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -150,10 +151,21 @@
     if (!pendingNext || pendingNext.language !== detail.language) return;
     pendingNext = null;
     var next = nextToTranslate(detail.language, detail.last);
-    if (next) { focusCell(next); openCell(next, "edit"); }
+    if (next) { focusCell(next); openCell(next, "edit"); return; }
+    // The next one may be on a page not loaded yet: load it, then carry on there.
+    var more = document.querySelector("tr.more button");
+    if (more) { pendingAfterLoad = { language: detail.language, last: detail.last }; htmx.trigger(more, "click"); }
   });
 
   document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (pendingAfterLoad && !document.querySelector("td.cell.open")) {
+      var wanted = pendingAfterLoad;
+      var found = nextToTranslate(wanted.language, wanted.last);
+      if (found) { pendingAfterLoad = null; focusCell(found); openCell(found, "edit"); return; }
+      var again = document.querySelector("tr.more button");
+      if (!again) pendingAfterLoad = null;
+      else if (!again.classList.contains("htmx-request")) htmx.trigger(again, "click");
+    }
     var element = event.detail.elt;
     if (!element || !element.matches || !element.matches("td.cell")) {
       var swapped = event.detail.target;

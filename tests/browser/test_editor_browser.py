@@ -305,3 +305,19 @@ def test_copy_source_cancel_move_and_save_and_submit_shortcuts(page: Page, live_
         "submitted",
         "Against this background, a seminar was held.",
     )
+
+
+def test_ctrl_enter_carries_on_past_the_loaded_rows(page: Page, live_server):
+    """The next untranslated cell may be on a page not loaded yet: Ctrl+Enter loads it and opens it."""
+    document = seed_document()
+    translator = make_user("translator", ["en"], username="pager")
+    for position in [*range(99), *range(100, 200)]:
+        create(document, "en", position, f"Sentence {position}.", translator)
+    login(page, live_server, translator, document)
+    expect(page.locator("tr[data-position]")).to_have_count(100)
+    textarea = open_with_enter(page, "en", 99)
+    textarea.fill("Sentence 99.")
+    page.keyboard.press("Control+Enter")
+    # rows 100..199 (the second page) are all translated: the next untranslated cell is on the third
+    expect(cell(page, "en", 200).locator("textarea")).to_be_focused()
+    assert Translation.objects.get(document=document, language="en", first_position=99).text == "Sentence 99."
