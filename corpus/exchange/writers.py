@@ -297,7 +297,31 @@ def write_tmx(
 # --- XLIFF 1.2 ----------------------------------------------------------------------------------
 
 
-_CONTEXT_TYPES_12 = ("x-document-id", "x-first-position", "x-last-position", "x-status", "x-version")
+_METADATA_KINDS = ("document-id", "first-position", "last-position", "status", "version")
+
+
+def _metadata_kinds(source_status: bool, source_version: bool) -> list[str]:
+    """The unit metadata both XLIFF versions carry, in order (XLIFF 1.2 prefixes them with ``x-``)."""
+    kinds = [*_METADATA_KINDS]
+    if source_status:
+        kinds.append("source-status")
+    if source_version:
+        kinds.append("source-version")
+    kinds.append("changed-at")
+    return kinds
+
+
+def _fill_metadata(group: etree._Element, unit: ExportUnit) -> None:
+    """Fill the elements ``_metadata_kinds`` laid out, in the same order."""
+    values = [str(unit.document_id), str(unit.first_position), str(unit.last_position), unit.target_status]
+    values.append(str(unit.target_version))
+    if unit.source_status is not None:
+        values.append(unit.source_status)
+    if unit.source_version is not None:
+        values.append(str(unit.source_version))
+    values.append(unit.changed_at.isoformat())
+    for element, value in zip(group, values, strict=True):
+        element.text = value
 
 
 def _xliff12_template(
@@ -310,14 +334,8 @@ def _xliff12_template(
     sub(tu, "source", {XML_LANG: source_lang})
     sub(tu, "target", {XML_LANG: target_lang, "state": ""})
     group = sub(tu, "context-group", name=CREATION_TOOL, purpose="location")
-    kinds = [*_CONTEXT_TYPES_12]
-    if source_status:
-        kinds.append("x-source-status")
-    if source_version:
-        kinds.append("x-source-version")
-    kinds.append("x-changed-at")
-    for kind in kinds:
-        sub(group, "context", {"context-type": kind})
+    for kind in _metadata_kinds(source_status, source_version):
+        sub(group, "context", {"context-type": f"x-{kind}"})
     sub(tu, "note", {"from": CREATION_TOOL})
     return tu
 
@@ -331,19 +349,7 @@ def _xliff12_fill(tu: etree._Element, unit: ExportUnit) -> None:
     source.text = unit.source_text
     target.set("state", status_to_state12(unit.target_status, unit.target_text))
     target.text = unit.target_text
-    group[0].text = str(unit.document_id)
-    group[1].text = str(unit.first_position)
-    group[2].text = str(unit.last_position)
-    group[3].text = unit.target_status
-    group[4].text = str(unit.target_version)
-    i = 5
-    if unit.source_status is not None:
-        group[i].text = unit.source_status
-        i += 1
-    if unit.source_version is not None:
-        group[i].text = str(unit.source_version)
-        i += 1
-    group[i].text = unit.changed_at.isoformat()
+    _fill_metadata(group, unit)
     note.text = location_note(unit)
 
 
@@ -431,13 +437,7 @@ def _xliff20_template(
     sub = etree.SubElement
     unit = etree.Element("unit", {"id": "", "name": "", XML_SPACE: "preserve"}, nsmap={"mda": MDA_NS})
     group = sub(sub(unit, MDA_METADATA), MDA_GROUP, category=CREATION_TOOL)
-    kinds = ["document-id", "first-position", "last-position", "status", "version"]
-    if source_status:
-        kinds.append("source-status")
-    if source_version:
-        kinds.append("source-version")
-    kinds.append("changed-at")
-    for kind in kinds:
+    for kind in _metadata_kinds(source_status, source_version):
         sub(group, MDA_META, type=kind)
     sub(sub(unit, "notes"), "note", category="location")
     segment = sub(unit, "segment", state="", subState="")
@@ -451,19 +451,7 @@ def _xliff20_fill(element: etree._Element, unit: ExportUnit) -> None:
     element.set("name", unit_resname(unit.document_id, unit.first_position, unit.last_position))
     metadata, notes, segment = element
     group = metadata[0]
-    group[0].text = str(unit.document_id)
-    group[1].text = str(unit.first_position)
-    group[2].text = str(unit.last_position)
-    group[3].text = unit.target_status
-    group[4].text = str(unit.target_version)
-    i = 5
-    if unit.source_status is not None:
-        group[i].text = unit.source_status
-        i += 1
-    if unit.source_version is not None:
-        group[i].text = str(unit.source_version)
-        i += 1
-    group[i].text = unit.changed_at.isoformat()
+    _fill_metadata(group, unit)
     notes[0].text = location_note(unit)
     segment.set("state", status_to_state20(unit.target_status))
     segment.set("subState", SUBSTATE_PREFIX + unit.target_status)
