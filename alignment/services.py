@@ -25,7 +25,15 @@ from alignment.splitting import split_sentences
 from corpus import assessment, memory, permissions
 from corpus.errors import InvalidInput, InvalidSpan, SourceImportError
 from corpus.models import Document, Revision, Segment, Translation
-from corpus.services import _check_version, _locked, _record, decode_source, lock_document, validate_language
+from corpus.services import (
+    _check_version,
+    _locked,
+    _record,
+    decode_source,
+    lock_document,
+    new_draft,
+    validate_language,
+)
 
 Action = Revision.Action
 Status = Translation.Status
@@ -227,20 +235,17 @@ def alignment_apply(*, plan: AlignmentPlan, actor) -> dict:
             continue
         if any(unit.first <= b and a <= unit.last for a, b in approved_spans):
             continue
-        translation = Translation(
+        translation = new_draft(
             document=document,
             language=language,
-            first_position=unit.first,
-            last_position=unit.last,
+            first=unit.first,
+            last=unit.last,
             text=unit.text,
-            status=Status.DRAFT,
             origin=Translation.Origin.ALIGNED,
+            actor=actor,
+            source="".join(segments[p] for p in range(unit.first, unit.last + 1)),
             score=unit.score,
-            updated_at=now,
-            updated_by=actor,
-            author=actor,
         )
-        assessment.assess(translation, source="".join(segments[p] for p in range(unit.first, unit.last + 1)))
         for flag in unit.flags:
             translation.findings.append(
                 {"code": "alignment", "severity": "warning", "message": flag, "detail": None}

@@ -19,7 +19,7 @@ from corpus.errors import InvalidInput
 from corpus.exchange import READERS, FormatError, ImportedUnit
 from corpus.models import Document, Revision, Segment, Translation
 from corpus.segmentation import normalise
-from corpus.services import _record, lock_document, validate_language
+from corpus.services import _record, lock_document, new_draft, validate_language
 
 Status = Translation.Status
 
@@ -132,19 +132,15 @@ def translations_import(
             )
             continue
         if exact is None:
-            translation = Translation(
+            translation = new_draft(
                 document=document,
                 language=language,
-                first_position=first,
-                last_position=last,
+                first=first,
+                last=last,
                 text=text,
-                status=Status.DRAFT,
                 origin=Translation.Origin.IMPORTED,
-                updated_at=now,
-                updated_by=actor,
-                author=actor,
+                actor=actor,
             )
-            assessment.assess(translation)
             translation.save(force_insert=True)
             _record(translation, Revision.Action.IMPORT, actor, comment=f"imported from {format}")
             live.append(translation)

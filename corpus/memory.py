@@ -242,8 +242,7 @@ def concordance(query: str, language: str, *, limit: int = 50) -> list[MemoryUni
 @transaction.atomic
 def document_pretranslate(*, document: Document, language: str, actor) -> dict:
     """Fill untranslated segments from 100% matches (origin memory, status draft), in one transaction."""
-    from corpus import assessment
-    from corpus.services import _record, lock_document, validate_language
+    from corpus.services import _record, lock_document, new_draft, validate_language
 
     validate_language(language)
     permissions.ensure(permissions.can_write(actor, language))
@@ -264,27 +263,21 @@ def document_pretranslate(*, document: Document, language: str, actor) -> dict:
     found: dict[str, MemoryUnit] = {}
     for unit in MemoryUnit.objects.filter(language=language, source_key__in=list(keys)).order_by("id"):
         found[unit.source_key] = unit  # the newest unit wins
-    from django.utils import timezone
-
-    now = timezone.now()
     created = []
     for position, text in segments:
         unit = found.get(normalise_source(text))
         if unit is None:
             continue
-        translation = Translation(
+        translation = new_draft(
             document=document,
             language=language,
-            first_position=position,
-            last_position=position,
+            first=position,
+            last=position,
             text=unit.target_text,
-            status=Translation.Status.DRAFT,
             origin=Translation.Origin.MEMORY,
-            updated_at=now,
-            updated_by=actor,
-            author=actor,
+            actor=actor,
+            source=text,
         )
-        assessment.assess(translation, source=text)
         translation.save(force_insert=True)
         _record(
             translation, Revision.Action.CREATE, actor, comment=f"pre-translated from memory unit {unit.pk}"

@@ -245,6 +245,37 @@ def check_span_free(
         )
 
 
+def new_draft(
+    *,
+    document: Document,
+    language: str,
+    first: int,
+    last: int,
+    text: str,
+    origin: str,
+    actor,
+    source: str | None = None,
+    score: float | None = None,
+) -> Translation:
+    """A new draft translation, assessed and not yet saved: the one way every path (typing, import,
+    alignment, memory) builds one. ``source`` spares a query when the caller has the source text."""
+    translation = Translation(
+        document=document,
+        language=language,
+        first_position=first,
+        last_position=last,
+        text=text,
+        status=Status.DRAFT,
+        origin=origin,
+        score=score,
+        updated_at=timezone.now(),
+        updated_by=actor,
+        author=actor,
+    )
+    assessment.assess(translation, source=source)
+    return translation
+
+
 @transaction.atomic
 def translation_create(
     *,
@@ -263,20 +294,15 @@ def translation_create(
     text = _clean_text(text)
     lock_document(document)
     check_span_free(document=document, language=language, first=first_position, last=last_position)
-    now = timezone.now()
-    translation = Translation(
+    translation = new_draft(
         document=document,
         language=language,
-        first_position=first_position,
-        last_position=last_position,
+        first=first_position,
+        last=last_position,
         text=text,
-        status=Status.DRAFT,
         origin=origin,
-        updated_at=now,
-        updated_by=actor,
-        author=actor,
+        actor=actor,
     )
-    assessment.assess(translation)
     try:
         with transaction.atomic():
             translation.save(force_insert=True)
