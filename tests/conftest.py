@@ -3,6 +3,12 @@ import pytest
 from tests.factories import make_document, make_user, seed_document
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Users are made in almost every test; the production hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def document(db):
     return make_document()

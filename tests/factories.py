@@ -32,3 +32,23 @@ def seed_document() -> Document:
 def make_user(role: str = "translator", languages: list[str] | None = None, username: str | None = None):
     username = username or f"{role}{next(_counter)}"
     return account_create(username=username, password=PASSWORD, role=role, languages=languages or [])
+
+
+def api_client(user=None):
+    """An API client signed in as ``user`` (anonymous when None)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """The response is the API's one error shape with this status and code; returns its ``error``."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["code"] == code, body
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body["error"]

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from corpus.models import Revision, Translation
 from tests.alignment.test_services import SMALL, approved, draft, gold, gold_document, live, snapshot
+from tests.factories import api_client as client_for
 from tests.factories import make_document
 
 API = "/api/v1"
 COUNT = 12
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def align_url(document) -> str:

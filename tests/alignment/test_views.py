@@ -21,11 +21,6 @@ EVIL_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def view_url(document, **query) -> str:
     query = {"language": "en", **query}
     return (

@@ -34,9 +34,3 @@ def base_url():
     """Replaces pytest-playwright's own fixture, a method on a class that pytest 9 warns about
     (and ``filterwarnings = error`` fails on). Tests use ``live_server.url``."""
     return None
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Logging in through the form hashes the password; the default hasher costs ~0.3 s a user."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,25 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from corpus import services
 from corpus.models import Segment, Translation
+from tests.factories import api_client as client_for
 from tests.factories import make_document, make_user
 
 API = "/api/v1"
 SEED_SEGMENTS = 215
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def results(response) -> list[dict]:

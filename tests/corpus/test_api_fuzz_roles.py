@@ -18,7 +18,6 @@ API = base.API
 # The schema test's fixtures, reused: the served schema, fast password hashing, and the schema bound to
 # the WSGI application (which takes this module's ``fuzz_data`` below).
 openapi = base.openapi
-fast_passwords = base.fast_passwords
 fuzz_schema = base.fuzz_schema
 
 

@@ -7,39 +7,16 @@ refused write changed nothing.
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from corpus import services
 from corpus.models import Translation
-from tests.factories import make_user
+from tests.factories import api_client as client_for
+from tests.factories import assert_error, make_user
 
 API = "/api/v1"
 ROLES = ["anonymous", "translator_en", "translator_ko", "editor", "admin"]
 LANGUAGES = ["en", "ko"]
 REVIEWERS = {"editor", "admin"}
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, (response.status_code, response.content[:500])
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert body["error"]["code"] == code, body
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["detail"], dict)
-    return body["error"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users are made in every test; the production hasher would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -11,13 +11,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from corpus.models import ApiToken
+from tests.factories import assert_error
 
 API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def logged_in(user) -> APIClient:
@@ -30,11 +26,6 @@ def bearer(key: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client
-
-
-def assert_error(response, status: int, code: str) -> None:
-    assert response.status_code == status, response.content[:300]
-    assert response.json()["error"]["code"] == code
 
 
 def create_token(user, name: str = "export job") -> dict:

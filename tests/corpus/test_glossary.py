@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 from corpus import glossary, services
 from corpus.errors import ForbiddenAction, InvalidInput
 from corpus.models import GlossaryTerm, Segment
-from tests.factories import make_document
+from tests.factories import api_client as client_for
+from tests.factories import assert_error, make_document
 
 # jieba.analyse reads its IDF table without closing the file (a ResourceWarning, an error under
 # `filterwarnings = error`): import it once here, with that warning ignored.
@@ -28,24 +29,6 @@ TERM = "人类命运共同体"
 SENTENCE = "我们要践行人类命运共同体理念，推动经济合作。"
 EN = "community with a shared future for mankind"
 KO = "인류운명공동체"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content[:500]
-    body = response.json()
-    assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 def glossary_findings(translation) -> list[dict]:

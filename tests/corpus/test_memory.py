@@ -9,28 +9,11 @@ from rest_framework.test import APIClient
 from corpus import memory, services
 from corpus.errors import ForbiddenAction, InvalidInput
 from corpus.models import MemoryUnit, Revision, Segment, Translation
-from tests.factories import make_document
+from tests.factories import api_client as client_for
+from tests.factories import assert_error, make_document
 
 API = "/api/v1"
 OPENING = "从践行人类命运共同体理念出发"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content[:500]
-    body = response.json()
-    assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 def approved(document, position: int, text: str, *, translator, editor, language: str = "en") -> Translation:

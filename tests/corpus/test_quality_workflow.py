@@ -29,11 +29,6 @@ RIGHT_YEAR = WRONG_YEAR.replace("2009", "2008")
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_length_norms():
     """The per-process length-norm cache must not leak between tests (each test has its own data)."""
     assessment._norm_cache.clear()

@@ -51,11 +51,6 @@ KO_HYPOTHESES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def source_document(tag: str):
     document = make_document(SOURCE.format(tag=tag))
     assert document.segments.count() == len(EN_LINES)
