@@ -181,7 +181,8 @@
     if (input) {
       input.focus();
       input.setSelectionRange(input.value.length, input.value.length);
-    } else if (!pendingNext) {
+    } else if (!pendingNext && (!document.activeElement || document.activeElement === document.body)) {
+      // The swap took the focus with the old cell: give it back, unless the user has moved on.
       fresh.focus();
     }
   });
