@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from common import setup_django  # noqa: E402
+from common import seed_segments, setup_django, synthetic_document  # noqa: E402
 
 BENCH_DB = "workbench_bench"
 BIG, SMALL = 100_000, 10_000
@@ -63,19 +63,14 @@ def bench_database_url() -> str:
 # --- data -----------------------------------------------------------------------------------------
 
 
-def seed_sentences() -> list:
-    from django.conf import settings
-
-    from corpus.segmentation import segment_document
-
-    return segment_document(settings.WORKBENCH_SEED_PATH.read_text(encoding="utf-8")).segments
+seed_sentences = seed_segments  # load.py and faults.py import it from here
 
 
 def build_document(size: int, sentences: list, users: list) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from corpus.models import Document, Segment, Translation
+    from corpus.models import Document, Translation
 
     title = f"bench {size:,} segments"
     existing = Document.objects.filter(title=title).first()
@@ -83,24 +78,7 @@ def build_document(size: int, sentences: list, users: list) -> int:
         return existing.pk
     started = time.perf_counter()
     with transaction.atomic():
-        document = Document.objects.create(title=title, file_name="bench", sha256=secrets.token_hex(32))
-        # bulk_create rather than COPY: it fills the columns other features add to the models.
-        Segment.objects.bulk_create(
-            (
-                Segment(
-                    document=document,
-                    position=p,
-                    paragraph=p // 4,
-                    kind=s.kind,
-                    text=s.text,
-                    words=s.words,
-                    chars=s.chars,
-                    tokens=[],
-                )
-                for p, s in ((p, sentences[p % len(sentences)]) for p in range(size))
-            ),
-            batch_size=5000,
-        )
+        document = synthetic_document(title, size, sentences)
         now = timezone.now()
         statuses = ["draft", "submitted", "approved"]
         for language, word in (("en", "Sentence"), ("ko", "문장")):

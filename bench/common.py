@@ -69,3 +69,39 @@ def setup_django(url: str, rebuild: bool = False) -> None:
     import django
 
     django.setup()
+
+
+def seed_segments() -> list:
+    """The seed document's source segments (text, kind, word and char counts), for synthetic documents."""
+    from django.conf import settings
+
+    from corpus.segmentation import segment_document
+
+    return segment_document(settings.WORKBENCH_SEED_PATH.read_text(encoding="utf-8")).segments
+
+
+def synthetic_document(title: str, size: int, segments: list, *, file_name: str = "bench", offset: int = 0):
+    """A document of ``size`` segments cycling through ``segments`` (starting at ``offset``), made
+    with bulk_create (not COPY) so that every column the models add is filled. Call it in a transaction."""
+    import secrets
+
+    from corpus.models import Document, Segment
+
+    document = Document.objects.create(title=title, file_name=file_name, sha256=secrets.token_hex(32))
+    Segment.objects.bulk_create(
+        (
+            Segment(
+                document=document,
+                position=p,
+                paragraph=p // 4,
+                kind=s.kind,
+                text=s.text,
+                words=s.words,
+                chars=s.chars,
+                tokens=[],
+            )
+            for p, s in ((p, segments[(p + offset) % len(segments)]) for p in range(size))
+        ),
+        batch_size=5000,
+    )
+    return document

@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import synthetic_document  # noqa: E402
+
 from bench.api import seed_sentences  # noqa: E402
 from bench.load import Server, ensure_user, setup_django, start_gunicorn, stop_process  # noqa: E402
 
@@ -49,7 +51,7 @@ def build_export_document(translator) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from corpus.models import Document, Revision, Segment, Translation
+    from corpus.models import Document, Revision, Translation
 
     title = f"faults export {EXPORT_SEGMENTS}"
     existing = Document.objects.filter(title=title).first()
@@ -57,23 +59,7 @@ def build_export_document(translator) -> int:
         return existing.pk
     sentences = seed_sentences()
     with transaction.atomic():
-        document = Document.objects.create(title=title, file_name="faults", sha256=secrets.token_hex(32))
-        Segment.objects.bulk_create(
-            (
-                Segment(
-                    document=document,
-                    position=p,
-                    paragraph=p // 4,
-                    kind=s.kind,
-                    text=s.text,
-                    words=s.words,
-                    chars=s.chars,
-                    tokens=[],
-                )
-                for p, s in ((p, sentences[p % len(sentences)]) for p in range(EXPORT_SEGMENTS))
-            ),
-            batch_size=5000,
-        )
+        document = synthetic_document(title, EXPORT_SEGMENTS, sentences, file_name="faults")
         now = timezone.now()
         made = Translation.objects.bulk_create(
             (

@@ -45,7 +45,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import setup_django  # noqa: E402
+from common import setup_django, synthetic_document  # noqa: E402
 
 from bench.api import free_port, seed_sentences  # noqa: E402  (reused: loopback port, seed sentences)
 
@@ -179,7 +179,7 @@ def build_data(translators: list) -> list[int]:
     from django.db import transaction
     from django.utils import timezone
 
-    from corpus.models import Document, Revision, Segment, Translation
+    from corpus.models import Document, Revision, Translation
     from corpus.services import document_import
 
     seed = document_import(
@@ -195,21 +195,8 @@ def build_data(translators: list) -> list[int]:
             continue
         sentences = sentences or seed_sentences()
         with transaction.atomic():
-            document = Document.objects.create(title=title, file_name="load", sha256=secrets.token_hex(32))
-            Segment.objects.bulk_create(
-                Segment(
-                    document=document,
-                    position=p,
-                    paragraph=p // 4,
-                    kind=s.kind,
-                    text=s.text,
-                    words=s.words,
-                    chars=s.chars,
-                    tokens=[],
-                )
-                for p, s in (
-                    (p, sentences[(p + 37 * number) % len(sentences)]) for p in range(SYNTHETIC_SEGMENTS)
-                )
+            document = synthetic_document(
+                title, SYNTHETIC_SEGMENTS, sentences, file_name="load", offset=37 * number
             )
             now = timezone.now()
             made = Translation.objects.bulk_create(
