@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from django.conf import settings
 
@@ -12,6 +13,8 @@ from corpus.services import document_import
 
 _counter = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
+# Gold data shipped inside the repository (CC BY-SA 3.0, see its README): tests read nothing outside it.
+PUD = Path(__file__).resolve().parent / "data" / "pud-zh-ko-en"
 
 
 def make_document(text: str | None = None, *, title: str = "") -> Document:

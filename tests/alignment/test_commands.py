@@ -2,12 +2,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from alignment.evaluation import parse_beads
-
-DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "alignment"
+from tests.factories import PUD
 
 
 def write(path: Path, lines):
@@ -72,9 +70,7 @@ def test_align_eval_on_folders(tmp_path):
 
 
 def test_align_eval_on_pud_files():
-    folder = DATA / "pud-zh-ko-en"
-    if not folder.is_dir():
-        pytest.fail(f"alignment gold data missing: {folder}")
+    folder = PUD
     out = StringIO()
     call_command(
         "align_eval",

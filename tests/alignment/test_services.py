@@ -6,18 +6,15 @@ Chinese lines is one segment per line, so the gold alignment is segment i <-> En
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from alignment import services
 from corpus import services as corpus_services
 from corpus.errors import ForbiddenAction, InvalidInput, InvalidSpan, StaleVersion
 from corpus.models import MemoryUnit, Revision, Segment, Translation
-from tests.factories import make_document
+from tests.factories import PUD, make_document
 
-GOLD = Path(settings.BASE_DIR).parent / "shared" / "data" / "alignment" / "pud-zh-ko-en"
+GOLD = PUD
 N = 30
 INSERTED = "The weather in the capital was cold and rainy all week long."
 
