@@ -156,3 +156,8 @@ def paragraph_indices(text: str, language: str) -> list[int]:
     return [
         number for number, paragraph in enumerate(split_paragraphs(text, language)) for _sentence in paragraph
     ]
+
+
+def joiner(language: str) -> str:
+    """What joins two sentences of ``language`` into one text: nothing in Chinese and Japanese."""
+    return "" if language in {"zh", "ja"} else " "

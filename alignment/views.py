@@ -13,6 +13,7 @@ from alignment import services
 from corpus import permissions, selectors
 from corpus.errors import WorkbenchError
 from corpus.models import Document, Segment, Translation
+from corpus.uploads import read_upload
 
 LOW_SCORE = services.LOW_SCORE
 
@@ -30,7 +31,8 @@ def _language(request) -> str:
     return language
 
 
-def _units(document: Document, language: str, order: str) -> list[dict]:
+def _units(document: Document, language: str, order: str, user) -> list[dict]:
+    """The units of the language with the fixes ``user`` may make on each (asked of the permission module)."""
     segments = dict(Segment.objects.filter(document=document).values_list("position", "text"))
     translations = list(
         selectors.live_translations(document.pk, language)
@@ -42,6 +44,11 @@ def _units(document: Document, language: str, order: str) -> list[dict]:
         previous = translations[index - 1] if index else None
         following = translations[index + 1] if index + 1 < len(translations) else None
         sentences = services.split_sentences(translation.text, language) if translation.text.strip() else []
+        fixable = bool(permissions.can_fix_alignment(user, translation))
+        previous = previous if previous and previous.last_position == translation.first_position - 1 else None
+        following = (
+            following if following and following.first_position == translation.last_position + 1 else None
+        )
         units.append(
             {
                 "translation": translation,
@@ -50,12 +57,15 @@ def _units(document: Document, language: str, order: str) -> list[dict]:
                 ),
                 "sentences": sentences,
                 "positions": list(range(translation.first_position + 1, translation.last_position + 1)),
-                "previous": previous
-                if previous and previous.last_position == translation.first_position - 1
-                else None,
-                "next": following
-                if following and following.first_position == translation.last_position + 1
-                else None,
+                "previous": previous,
+                "next": following,
+                "may_split": fixable,
+                "may_merge_next": fixable
+                and following is not None
+                and bool(permissions.can_fix_alignment(user, following)),
+                "may_move_previous": fixable
+                and previous is not None
+                and bool(permissions.can_fix_alignment(user, previous)),
                 "low": translation.score is not None and translation.score < LOW_SCORE,
             }
         )
@@ -74,7 +84,7 @@ def alignment_view(request, document_id: int):
         "language": language,
         "languages": settings.WORKBENCH_TARGET_LANGUAGES,
         "order": order,
-        "units": _units(document, language, order),
+        "units": _units(document, language, order, request.user),
         "can_write": bool(permissions.can_write(request.user, language)),
         "low_score": LOW_SCORE,
         "plan": None,
@@ -92,16 +102,18 @@ def alignment_paste(request, document_id: int):
     back = reverse("alignment:view", args=[document.pk]) + f"?language={language}"
     try:
         if upload is not None:
-            if upload.size > settings.WORKBENCH_MAX_UPLOAD_BYTES:
-                raise services.InvalidInput("The file is larger than the upload limit.")
-            text = services.decode_upload(upload.read())
-        plan = services.alignment_plan(document=document, language=language, text=text)
+            text = services.decode_upload(read_upload(upload))
+        replace_submitted = request.POST.get("replace_submitted") == "1"
+        plan = services.alignment_plan(
+            document=document, language=language, text=text, replace_submitted=replace_submitted
+        )
         if request.POST.get("mode") == "apply":
             summary = services.alignment_apply(plan=plan, actor=request.user)
             messages.success(
                 request,
                 f"Aligned {summary['sentences']} sentences into {summary['created']} units "
-                f"({summary['anchors']} approved anchors kept, {summary['low_score_units']} low-score units, "
+                f"({summary['kept_approved']} approved and {summary['kept_submitted']} submitted translations kept, "
+                f"{summary['replaced_submitted']} submitted replaced, {summary['low_score_units']} low-score units, "
                 f"{summary['untranslated_segments']} segments left untranslated).",
             )
             return redirect(back)

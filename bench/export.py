@@ -10,7 +10,7 @@ stamps ``change_xid``; the exclusion constraint and the composite foreign keys a
 
 For each size the export (``manage.py export --pair zh-en --status approved --output /dev/null``) runs
 in a fresh subprocess: wall time, units per second and that process's peak RSS (``os.wait4``). The
-limit is ``COPY (<corpus.exports.source_pair_sql>) TO STDOUT`` into a null sink, run by psycopg2 here.
+limit is ``COPY (<exchange.exports.source_pair_sql>) TO STDOUT`` into a null sink, run by psycopg2 here.
 Printed: the export/COPY ratio and how peak memory grows from the smallest to the largest size.
 Prints figures only; it is not a test.
 """
@@ -180,7 +180,7 @@ def copy_limit(url: str) -> tuple[float, int]:
     import django
 
     django.setup()
-    from corpus.exports import export_request, source_pair_sql
+    from exchange.exports import export_request, source_pair_sql
 
     sql, params = source_pair_sql(export_request(pair="zh-en", format="tsv", status="approved"))
     connection = psycopg2.connect(url)
@@ -219,7 +219,7 @@ def profile_export(url: str, fmt: str) -> None:
     script = (
         "import cProfile, pstats, django, os;"
         "django.setup();"
-        "from corpus.exports import export_request, stream_export;"
+        "from exchange.exports import export_request, stream_export;"
         f"s = stream_export(export_request(pair='zh-en', format='{fmt}'));"
         "next(s);"
         "p = cProfile.Profile(); p.enable();"

@@ -329,8 +329,9 @@ def run(server: Server, options) -> bool:
     setup_django(server.url, options.rebuild)
     from django.db import connection
 
-    from corpus import services, tokens
+    from corpus import tokens
     from corpus.models import Translation
+    from translations import services
 
     translator = ensure_user("faults_tr", "translator", ["en"])
     reader = ensure_user("faults_reader", "editor", ["en", "ko"])

@@ -180,7 +180,7 @@ def build_data(translators: list) -> list[int]:
     from django.utils import timezone
 
     from corpus.models import Document, Revision, Translation
-    from corpus.services import document_import
+    from exchange.sources import document_import
 
     seed = document_import(
         data=settings.WORKBENCH_SEED_PATH.read_bytes(), file_name=settings.WORKBENCH_SEED_PATH.name

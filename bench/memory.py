@@ -9,12 +9,12 @@ afresh and migrated by ``manage.py migrate`` in a subprocess; the body runs in a
 
 Memory: N units synthetic from the seed's sentences, each a sentence with 1-5 random edits on its jieba
 tokens (drop a token, replace one by a word of the seed's vocabulary, insert one, change a number or add
-one); tokens computed by ``corpus.memory.source_tokens``/``index_tokens``, rows inserted with COPY.
+one); tokens computed by ``memory.tm.source_tokens``/``index_tokens``, rows inserted with COPY.
 
 Queries: 200 seed sentences with 1-2 small edits (another random stream). For each:
 
-- ``corpus.memory.lookup`` is timed (median, p95; SQL time measured by a connection execute wrapper);
-- brute force: ``corpus.memory.token_score`` over every unit's tokens (loaded into memory once). The full
+- ``memory.tm.lookup`` is timed (median, p95; SQL time measured by a connection execute wrapper);
+- brute force: ``memory.tm.token_score`` over every unit's tokens (loaded into memory once). The full
   scan is timed on a subset of the queries (it takes seconds per query); the best score of every query is
   found exactly with rapidfuzz's ``cdist`` as an upper bound (``token_score`` never exceeds the plain
   normalised similarity) and ``token_score`` evaluated on the units in that bound's order until the bound
@@ -80,8 +80,8 @@ def copy_value(value) -> str:
 def build(n: int, sentences: list[str]) -> float:
     from django.db import connection
 
-    from corpus.memory import index_tokens, normalise_source, source_tokens
     from corpus.segmentation import _tokenizer, is_word
+    from memory.tm import index_tokens, normalise_source, source_tokens
 
     started = time.perf_counter()
     rng = random.Random(20240501)
@@ -132,7 +132,7 @@ def brute_best(query: list[str], ids: list[int], tokens: list[list[str]]) -> tup
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    from corpus.memory import token_score
+    from memory.tm import token_score
 
     bounds = process.cdist([query], tokens, scorer=Levenshtein.normalized_similarity, workers=-1)[0]
     order = np.argsort(-bounds, kind="stable")
@@ -148,7 +148,7 @@ def brute_best(query: list[str], ids: list[int], tokens: list[list[str]]) -> tup
 
 def brute_scan(query: list[str], ids: list[int], tokens: list[list[str]]) -> tuple[int, int]:
     """The plain scan: token_score over every unit."""
-    from corpus.memory import token_score
+    from memory.tm import token_score
 
     best, best_id = -1, None
     for pk, candidate in zip(ids, tokens, strict=True):
@@ -166,8 +166,8 @@ def body(n: int, reuse: bool) -> None:
     django.setup()
     from django.db import connection
 
-    from corpus import memory
     from corpus.models import MemoryUnit
+    from memory import tm as memory
 
     sentences = seed_sentences(8)
     print(f"seed sentences: {len(sentences)}; memory units: {n:,}")

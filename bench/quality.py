@@ -1,4 +1,4 @@
-"""Benchmark of corpus.quality: checks per second and corpus scores vs sacrebleu's own time.
+"""Benchmark of quality: checks per second and corpus scores vs sacrebleu's own time.
 
 Run: .venv/bin/python bench/quality.py [N]   (N translations, default 100000). Prints figures; not a test.
 
@@ -21,8 +21,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
 
 from sacrebleu.metrics import BLEU, CHRF, TER  # noqa: E402
 
-from corpus.quality import check_pair, corpus_scores  # noqa: E402
-from corpus.quality.metrics import bleu_tokenize_for  # noqa: E402
+from quality import check_pair, corpus_scores  # noqa: E402
+from quality.metrics import bleu_tokenize_for  # noqa: E402
 
 SEED = ROOT / "data" / "seed_globalization.zh.txt"
 SENT_END = re.compile(r"(?<=[。！？])")

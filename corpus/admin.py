@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from corpus.models import (
     ApiToken,
+    AuditEvent,
     Document,
     GlossaryTerm,
     LanguageAccess,
@@ -68,6 +69,12 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["id", "translation", "action", "status", "version", "actor", "created_at"]
     list_filter = ["action"]
     list_select_related = ["translation", "actor"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "target", "target_id"]
+    list_filter = ["action"]
 
 
 @admin.register(LanguageAccess)

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
-from corpus.models import Document, Translation
+from corpus.models import Document, Revision, Segment, Translation
 
 STATUSES = [choice.value for choice in Translation.Status]
 STATUS_FILTER_CHOICES = [*STATUSES, "untranslated"]
-# Findings that come from outside corpus.quality's checks.
+# Findings that come from outside quality's checks.
 EXTRA_CHECK_CODES = {"alignment": "target sentences without source were joined to this unit by the aligner"}
 
 
@@ -198,6 +198,8 @@ class EditorCell:
     first: int
     last: int
     rowspan: int = 1
+    actions: dict = field(default_factory=dict)  # action -> offered (set by the view from the workflow)
+    error_findings: list = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -263,7 +265,7 @@ def parse_segment_filters(params) -> dict:
     target_language = params.get("target_language", "")
     check = params.get("check", "")
     if check and check != "any":
-        from corpus.quality import CHECK_CODES
+        from quality import CHECK_CODES
 
         if check not in CHECK_CODES and check not in EXTRA_CHECK_CODES:
             raise InvalidInput(
@@ -343,3 +345,49 @@ def reject_nul(params) -> None:
         values = params.getlist(key) if hasattr(params, "getlist") else [params[key]]
         if any("\x00" in str(value) for value in values):
             raise InvalidInput(f"The parameter '{key}' contains a NUL character.", detail={"field": key})
+
+
+def lineage(translation_id: int) -> list[int]:
+    """The translation and every translation it replaced (alignment, merge, split), transitively."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE lineage(id) AS (
+                SELECT %s::bigint
+                UNION
+                SELECT unnest(t.replaces) FROM corpus_translation t JOIN lineage l ON t.id = l.id
+            )
+            SELECT id FROM lineage
+            """,
+            [translation_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def history(translation: Translation) -> QuerySet:
+    """Revisions of the translation and of everything it replaced, newest first: nothing replaced
+    is out of reach."""
+    ids = lineage(translation.pk)
+    return Revision.objects.filter(translation_id__in=ids).order_by("-created_at", "-id")
+
+
+def span_source(document_id: int, first: int, last: int) -> str:
+    """The source side of a span: its segments' text joined as Chinese reads (no separator)."""
+    texts = Segment.objects.filter(document_id=document_id, position__range=(first, last)).order_by(
+        "position"
+    )
+    return "".join(texts.values_list("text", flat=True))
+
+
+def span_sources(document_id: int, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The source text of many spans of one document in one query."""
+    if not spans:
+        return {}
+    low = min(first for first, _ in spans)
+    high = max(last for _, last in spans)
+    texts = dict(
+        Segment.objects.filter(document_id=document_id, position__range=(low, high)).values_list(
+            "position", "text"
+        )
+    )
+    return {(first, last): "".join(texts[p] for p in range(first, last + 1)) for first, last in spans}

@@ -8,8 +8,9 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from corpus.audit import audit
 from corpus.errors import InvalidInput, NotFound
-from corpus.models import ApiToken
+from corpus.models import ApiToken, AuditEvent
 
 KEY_PREFIX = "wb_"
 
@@ -25,6 +26,7 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
         raise InvalidInput("A token needs a name of 1 to 100 characters.", detail={"field": "name"})
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=hash_key(key))
+    audit(AuditEvent.Action.TOKEN_CREATE, actor=user, target="token", target_id=token.pk, name=name)
     return token, key
 
 
@@ -36,6 +38,7 @@ def token_revoke(*, user, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit(AuditEvent.Action.TOKEN_REVOKE, actor=user, target="token", target_id=token.pk, name=token.name)
     return token
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from corpus.accounts import account_create
 from corpus.models import Document
-from corpus.services import document_import
+from exchange.sources import document_import
 
 _counter = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
@@ -17,11 +17,19 @@ PASSWORD = "a-long-test-password-1"
 PUD = Path(__file__).resolve().parent / "data" / "pud-zh-ko-en"
 
 
+STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def unique_tag(number: int) -> str:
+    """A unique Chinese tag without digits (a number in the source would be a finding of every
+    translation of it): 104 -> 乙甲丁."""
+    return "".join(STEMS[int(digit)] for digit in str(number))
+
+
 def make_document(text: str | None = None, *, title: str = "") -> Document:
     number = next(_counter)
-    text = (
-        text or f"测试标题{number}\n第一句话讲到{number}个问题。第二句话说“你好！”他说。\n第三段只有一句。\n"
-    )
+    tag = unique_tag(number)
+    text = text or f"测试标题{tag}\n第一句话讲到{tag}的问题。第二句话说“你好！”他说。\n第三段只有一句。\n"
     return document_import(data=text.encode(), file_name=f"test-{number}.txt", title=title).document
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workbench",
     "corpus",
     "alignment",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -174,15 +175,15 @@ WORKBENCH_SEED_TITLE = "疫情与全球化（三篇）"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "corpus.api.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "EXCEPTION_HANDLER": "corpus.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_SCHEMA_CLASS": "corpus.api.schema.WorkbenchAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.WorkbenchAutoSchema",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -4,30 +4,27 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from corpus.accounts import client_address, login_failed, login_refusal
+from corpus.errors import WorkbenchError
+from corpus.permissions import is_editor
 from corpus.selectors import documents_with_stats, language_progress
+from exchange.sources import document_upload
 
 
 def home(request):
     """The document list; editors also import a new source document here."""
-    from django.shortcuts import redirect
-
-    from corpus.errors import WorkbenchError
-    from corpus.permissions import is_editor
-    from corpus.services import document_upload
-
     error = ""
     if request.method == "POST" and request.FILES.get("file"):
         try:
             result = document_upload(
                 upload=request.FILES["file"], title=request.POST.get("title", ""), actor=request.user
             )
-            return redirect("corpus:editor", result.document.pk)
+            return redirect("editor:editor", result.document.pk)
         except WorkbenchError as failure:
             error = failure.message
     documents = list(documents_with_stats(request.user))

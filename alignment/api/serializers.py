@@ -6,6 +6,10 @@ class AlignmentRequestSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=["preview", "apply"], default="preview")
     text = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
     file = serializers.FileField(required=False)
+    replace_submitted = serializers.BooleanField(
+        default=False,
+        help_text="also replace submitted translations in the stretch (approved ones are never replaced)",
+    )
 
     def validate(self, attrs):
         if bool(attrs.get("text")) == bool(attrs.get("file")):
@@ -19,11 +23,25 @@ class PlannedUnitSerializer(serializers.Serializer):
     sentences = serializers.ListField(child=serializers.IntegerField())
     text = serializers.CharField(allow_blank=True)
     score = serializers.FloatField()
-    anchor = serializers.SerializerMethodField()
+    anchor = serializers.SerializerMethodField(
+        help_text="a kept translation found in the paste (fixed anchor)"
+    )
+    kept = serializers.SerializerMethodField(
+        help_text="the approved or submitted translation these segments keep"
+    )
+    kept_status = serializers.SerializerMethodField()
     flags = serializers.ListField(child=serializers.CharField())
 
     def get_anchor(self, unit) -> int | None:
-        return unit.approved.pk if unit.approved is not None else None
+        return unit.kept.pk if unit.kept is not None else None
+
+    def get_kept(self, unit) -> int | None:
+        kept = unit.kept or unit.standing
+        return kept.pk if kept is not None else None
+
+    def get_kept_status(self, unit) -> str | None:
+        kept = unit.kept or unit.standing
+        return kept.status if kept is not None else None
 
 
 class AlignmentResultSerializer(serializers.Serializer):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -7,10 +6,10 @@ from rest_framework.views import APIView
 
 from alignment import services
 from alignment.api import serializers as s
-from corpus.api.exceptions import ERROR_RESPONSES
-from corpus.api.serializers import TranslationSerializer
-from corpus.errors import InvalidInput
+from api.exceptions import ERROR_RESPONSES
+from api.serializers import TranslationSerializer
 from corpus.models import Document, Translation
+from corpus.uploads import check_size, read_upload
 
 
 def _visible_translation(request, pk: int) -> Translation:
@@ -37,13 +36,16 @@ class AlignmentView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if data.get("file"):
-            raw = data["file"].read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
-            text = services.decode_upload(raw)
+            text = services.decode_upload(read_upload(data["file"]))
         else:
             text = data["text"]
-            if len(text.encode()) > settings.WORKBENCH_MAX_UPLOAD_BYTES:
-                raise InvalidInput("The translation is larger than the upload limit.")
-        plan = services.alignment_plan(document=document, language=data["language"], text=text)
+            check_size(len(text.encode()))
+        plan = services.alignment_plan(
+            document=document,
+            language=data["language"],
+            text=text,
+            replace_submitted=data["replace_submitted"],
+        )
         summary = plan.summary()
         code = status.HTTP_200_OK
         if data["mode"] == "apply":

@@ -12,6 +12,7 @@ Invariants held by the database itself (see migration 0002 for the SQL ones):
 """
 
 from corpus.models.access import ApiToken, LanguageAccess, LoginFailure
+from corpus.models.audit import AuditEvent
 from corpus.models.documents import Document, DocumentQuerySet, Segment
 from corpus.models.memory import GlossaryTerm, MemoryUnit
 from corpus.models.references import Reference, ReferenceUnit
@@ -19,6 +20,7 @@ from corpus.models.translations import Revision, Translation
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Document",
     "DocumentQuerySet",
     "GlossaryTerm",

@@ -48,6 +48,12 @@ class Translation(models.Model):
         related_name="+",
         help_text="who wrote the current text (four-eyes review compares the approver with this)",
     )
+    replaces = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="ids of the translations this one replaced (alignment, merge, split): its history reaches theirs",
+    )
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="set when a merge, split or alignment replaced this span"
     )
@@ -78,6 +84,11 @@ class Translation(models.Model):
                 condition=Q(language__regex=r"^[a-z]{2,3}$"), name="translation_language_code"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="translation_version_positive"),
+            # The workflow's statuses (translations.workflow holds the transitions between them).
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "rejected"]),
+                name="translation_status_known",
+            ),
         ]
         indexes = [
             # The segments list filters by check code ("has findings of this kind").

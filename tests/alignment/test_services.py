@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 
 from alignment import services
-from corpus import services as corpus_services
 from corpus.errors import ForbiddenAction, InvalidInput, InvalidSpan, StaleVersion
 from corpus.models import MemoryUnit, Revision, Segment, Translation
 from tests.factories import PUD, make_document
+from translations import assessment
+from translations import services as corpus_services
 
 GOLD = PUD
 N = 30
@@ -169,8 +170,8 @@ def test_an_approved_translation_is_a_fixed_anchor(pud, translator_en, editor):
     anchor = approved(pud, 10, en[10], translator=translator_en, editor=editor)
     state = (anchor.pk, anchor.version, anchor.text, anchor.status, anchor.updated_at)
     plan = services.alignment_plan(document=pud, language="en", text="\n".join(en))
-    (planned,) = [u for u in plan.units if u.approved is not None]
-    assert (planned.first, planned.last, planned.approved.pk) == (10, 10, anchor.pk)
+    (planned,) = [u for u in plan.units if u.kept is not None]
+    assert (planned.first, planned.last, planned.kept.pk) == (10, 10, anchor.pk)
     result = services.alignment_apply(plan=plan, actor=translator_en)
     assert result["anchors"] == 1
     anchor.refresh_from_db()
@@ -271,7 +272,7 @@ def test_apply_is_all_or_nothing(pud, translator_en, monkeypatch):
     before = snapshot(pud)
     plan = services.alignment_plan(document=pud, language="en", text="\n".join(en))
     calls = {"n": 0}
-    real = services.assessment.assess
+    real = assessment.assess
 
     def failing(translation, *args, **kwargs):
         calls["n"] += 1
@@ -279,7 +280,7 @@ def test_apply_is_all_or_nothing(pud, translator_en, monkeypatch):
             raise RuntimeError("disk full")
         return real(translation, *args, **kwargs)
 
-    monkeypatch.setattr(services.assessment, "assess", failing)
+    monkeypatch.setattr(assessment, "assess", failing)
     with pytest.raises(RuntimeError):
         services.alignment_apply(plan=plan, actor=translator_en)
     assert calls["n"] > 5

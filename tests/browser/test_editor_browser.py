@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from corpus import services
 from corpus.models import Revision, Translation
 from tests.factories import PASSWORD, make_user, seed_document
+from translations import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from corpus import services
 from corpus.models import Segment, Translation
 from tests.factories import api_client as client_for
 from tests.factories import make_document, make_user
+from translations import services
 
 API = "/api/v1"
 SEED_SEGMENTS = 215

@@ -9,9 +9,11 @@ from collections import Counter
 
 import pytest
 
-from corpus import references, services, tokens
+from alignment import references
+from corpus import tokens
 from tests.corpus import test_api_schema as base
 from tests.factories import make_user
+from translations import services
 
 API = base.API
 

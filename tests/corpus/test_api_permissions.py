@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import services
 from corpus.models import Translation
 from tests.factories import api_client as client_for
 from tests.factories import assert_error, make_user
+from translations import services
 
 API = "/api/v1"
 ROLES = ["anonymous", "translator_en", "translator_ko", "editor", "admin"]

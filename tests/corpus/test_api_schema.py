@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from corpus import services, tokens
+from corpus import tokens
 from tests.factories import make_user
+from translations import services
 
 API = "/api/v1"
 

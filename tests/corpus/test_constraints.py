@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from corpus.errors import InvalidSpan
 from corpus.models import Revision, Segment, Translation
-from corpus.services import translation_create
 from tests.factories import make_document
+from translations.services import translation_create
 
 
 def raw_translation(document, first, last, *, language="en", status="draft", text="x"):

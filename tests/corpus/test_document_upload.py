@@ -60,7 +60,7 @@ def test_bad_uploads_are_400_and_change_nothing(editor, content, message):
 def test_oversized_upload_is_refused(editor, settings):
     settings.WORKBENCH_MAX_UPLOAD_BYTES = 10
     response = upload(api_client(editor), SOURCE)
-    assert response.status_code == 400 and "limit is 10 bytes" in response.json()["error"]["message"]
+    assert response.status_code == 413 and "limit is 10 bytes" in response.json()["error"]["message"]
     assert Document.objects.count() == 0
 
 

@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from corpus import services
 from corpus.models import Revision, Translation
 from tests.factories import make_document, make_user
+from translations import services
 
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 EVIL_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
@@ -27,25 +27,25 @@ pytestmark = pytest.mark.django_db
 
 
 def editor_url(document, **query):
-    url = reverse("corpus:editor", args=[document.pk])
+    url = reverse("editor:editor", args=[document.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def rows_url(document, after, extra=""):
-    return reverse("corpus:editor-rows", args=[document.pk]) + f"?after={after}{extra}"
+    return reverse("editor:editor-rows", args=[document.pk]) + f"?after={after}{extra}"
 
 
 def cell_url(document, language, position, mode=None):
-    url = reverse("corpus:cell", args=[document.pk, language, position])
+    url = reverse("editor:cell", args=[document.pk, language, position])
     return url + (f"?mode={mode}" if mode else "")
 
 
 def save_url(document, language, position):
-    return reverse("corpus:cell-save", args=[document.pk, language, position])
+    return reverse("editor:cell-save", args=[document.pk, language, position])
 
 
 def action_url(document, language, position, action):
-    return reverse("corpus:cell-action", args=[document.pk, language, position, action])
+    return reverse("editor:cell-action", args=[document.pk, language, position, action])
 
 
 _COMPOUND = re.compile(r'([a-z0-9]*)((?:\.[\w-]+|\[[\w-]+(?:="[^"]*")?\])*)')
@@ -253,7 +253,7 @@ def test_cell_unknown_mode_is_view_and_unknown_cells_are_404(client, document, t
     assert not select(td, "textarea") and not select(td, "form")
     assert client.get(cell_url(document, "xx", 0)).status_code == 404
     assert client.get(cell_url(document, "en", 999)).status_code == 404
-    assert client.get(reverse("corpus:cell", args=[987654, "en", 0])).status_code == 404
+    assert client.get(reverse("editor:cell", args=[987654, "en", 0])).status_code == 404
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def test_save_with_an_invalid_text_keeps_what_was_typed_and_shows_the_error(clie
     response = client.post(save_url(document, "en", 1), {"text": "   ", "version": str(t.version)})
     assert response.status_code == 200
     td = only_cell(response)
-    assert "cannot be emptied" in select(td, ".cell-error")[0].text_content()
+    assert "is empty: nothing was saved" in select(td, ".cell-error")[0].text_content()
     assert select(td, "textarea")
     t.refresh_from_db()
     assert t.text == "Text"
@@ -466,7 +466,7 @@ def test_bulk_approve_counts_and_four_eyes_skips(client, translator_en, editor):
     draft = create(document, "en", 4, "Still a draft", translator_en)
     ko = create(document, "ko", 0, "한국어", make_user("translator", ["ko"]), submit=True)
     login(client, editor)
-    response = client.post(reverse("corpus:bulk-approve", args=[document.pk]), {"language": "en"})
+    response = client.post(reverse("editor:bulk-approve", args=[document.pk]), {"language": "en"})
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"]) == {"workbench:bulk": {"language": "en"}}
     page = html(response)
@@ -485,7 +485,7 @@ def test_bulk_approve_only_in_the_filtered_view(client, translator_en, editor):
     body = create(document, "en", 1, "First sentence.", translator_en, submit=True)
     login(client, editor)
     response = client.post(
-        reverse("corpus:bulk-approve", args=[document.pk]), {"language": "en", "kind": "heading"}
+        reverse("editor:bulk-approve", args=[document.pk]), {"language": "en", "kind": "heading"}
     )
     assert "Approved 1 en translation" in html(response) and "skipped" not in html(response)
     heading.refresh_from_db()
@@ -496,13 +496,13 @@ def test_bulk_approve_only_in_the_filtered_view(client, translator_en, editor):
 def test_bulk_approve_by_a_translator_approves_nothing(client, document, translator_en):
     t = create(document, "en", 0, "Title", translator_en, submit=True)
     login(client, translator_en)
-    response = client.post(reverse("corpus:bulk-approve", args=[document.pk]), {"language": "en"})
+    response = client.post(reverse("editor:bulk-approve", args=[document.pk]), {"language": "en"})
     assert "Approved 0 en translations; skipped 1:" in html(response)
     assert "Only editors review" in html(response)
     t.refresh_from_db()
     assert t.status == "submitted"
     assert (
-        client.post(reverse("corpus:bulk-approve", args=[document.pk]), {"language": "xx"}).status_code == 404
+        client.post(reverse("editor:bulk-approve", args=[document.pk]), {"language": "xx"}).status_code == 404
     )
 
 
@@ -515,7 +515,7 @@ def test_history_shows_each_revision_newest_first_with_word_diffs(client, docume
     t = services.translation_submit(translation=t, version=2, actor=translator_en)
     t = services.translation_reject(translation=t, version=3, reason="Tone", actor=editor)
     login(client, translator_en)
-    response = client.get(reverse("corpus:history", args=[t.pk]))
+    response = client.get(reverse("editor:history", args=[t.pk]))
     assert response.status_code == 200
     items = select(tree(response), "li.revision")
     assert [i.get("class").split()[1] for i in items] == [
@@ -536,7 +536,7 @@ def test_history_shows_each_revision_newest_first_with_word_diffs(client, docume
 
 def test_history_of_an_unknown_translation_is_404(client, translator_en):
     login(client, translator_en)
-    assert client.get(reverse("corpus:history", args=[987654])).status_code == 404
+    assert client.get(reverse("editor:history", args=[987654])).status_code == 404
 
 
 # --- permissions --------------------------------------------------------------------------------
@@ -571,7 +571,7 @@ def test_anonymous_is_redirected_to_login_everywhere(client, document, translato
         editor_url(document),
         rows_url(document, -1),
         cell_url(document, "en", 1, "edit"),
-        reverse("corpus:history", args=[t.pk]),
+        reverse("editor:history", args=[t.pk]),
     ]:
         response = client.get(url)
         assert response.status_code == 302, url
@@ -587,7 +587,7 @@ def test_post_without_csrf_token_is_refused(document, translator_en):
     csrf_client.force_login(translator_en)
     response = csrf_client.post(save_url(document, "en", 1), {"text": "Forged", "version": ""})
     assert response.status_code == 403
-    response = csrf_client.post(reverse("corpus:bulk-approve", args=[document.pk]), {"language": "en"})
+    response = csrf_client.post(reverse("editor:bulk-approve", args=[document.pk]), {"language": "en"})
     assert response.status_code == 403
     assert not Translation.objects.filter(document=document, language="en").exists()
     # with the token the page puts into hx-headers, the same POST goes through
@@ -633,14 +633,14 @@ def test_hostile_text_reason_and_username_are_escaped_in_every_fragment(client, 
         "view": client.get(cell_url(document, "en", 1)),
         "edit": client.get(cell_url(document, "en", 1, "edit")),
         "reject": client.get(cell_url(document, "en", 2, "reject")),
-        "history": client.get(reverse("corpus:history", args=[t.pk])),
+        "history": client.get(reverse("editor:history", args=[t.pk])),
         "filtered": client.get(editor_url(document, q_target="%3Cscript%3E")),
     }
     # conflict: their text and my text, both hostile
     services.translation_save(translation=submitted, text=EVIL + " three", version=2, actor=bad_translator)
     responses["conflict"] = client.post(save_url(document, "en", 2), {"text": EVIL + " mine", "version": "2"})
     responses["error"] = client.post(save_url(document, "en", 2), {"text": EVIL + " four", "version": "x"})
-    responses["bulk"] = client.post(reverse("corpus:bulk-approve", args=[document.pk]), {"language": "ko"})
+    responses["bulk"] = client.post(reverse("editor:bulk-approve", args=[document.pk]), {"language": "ko"})
     for name, response in responses.items():
         assert response.status_code == 200, name
         assert_escaped(response, expect_evil=name != "bulk")
@@ -719,10 +719,10 @@ def test_cell_fragments_cost_a_fixed_number_of_queries(
 def test_history_queries_do_not_grow_with_revisions(client, document, translator_en, editor):
     t = create(document, "en", 1, "v1", translator_en)
     login(client, editor)
-    few, _ = _count(client, reverse("corpus:history", args=[t.pk]))
+    few, _ = _count(client, reverse("editor:history", args=[t.pk]))
     for n in range(2, 12):
         t = services.translation_save(translation=t, text=f"v{n}", version=t.version, actor=translator_en)
-    many, response = _count(client, reverse("corpus:history", args=[t.pk]))
+    many, response = _count(client, reverse("editor:history", args=[t.pk]))
     assert len(select(tree(response), "li.revision")) == 11
     assert many == few
 
@@ -745,7 +745,7 @@ def test_rows_fragment_with_a_bad_after_starts_at_the_top(client, document, tran
 def test_bulk_approve_with_an_unknown_filter_value_is_a_client_error(client, document, translator_en, editor):
     t = create(document, "en", 0, "Title", translator_en, submit=True)
     login(client, editor)
-    url = reverse("corpus:bulk-approve", args=[document.pk])
+    url = reverse("editor:bulk-approve", args=[document.pk])
     assert client.post(url, {"language": "en", "status_en": "bogus"}).status_code == 400
     t.refresh_from_db()
     assert t.status == "submitted"

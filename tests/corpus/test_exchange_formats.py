@@ -16,7 +16,7 @@ from translate.storage import tmx as tt_tmx
 from translate.storage import xliff as tt_xliff
 from translate.storage import xliff2 as tt_xliff2
 
-from corpus.exchange import (
+from exchange.formats import (
     CONTENT_TYPES,
     EXTENSIONS,
     READERS,

@@ -5,10 +5,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from corpus import exports, services
-from corpus.exchange import write_tsv
 from corpus.models import Translation
+from exchange import exports
+from exchange.formats import write_tsv
 from tests.factories import make_document, make_user
+from translations import services
 
 TRICKY = [
     "Tab\there, newline\nthere, CR\rand a backslash \\ end",

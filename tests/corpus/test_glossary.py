@@ -12,11 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from corpus import glossary, services
 from corpus.errors import ForbiddenAction, InvalidInput
 from corpus.models import GlossaryTerm, Segment
+from exchange import glossary_io
+from memory import glossary
 from tests.factories import api_client as client_for
 from tests.factories import assert_error, make_document
+from translations import services
 
 # jieba.analyse reads its IDF table without closing the file (a ResourceWarning, an error under
 # `filterwarnings = error`): import it once here, with that warning ignored.
@@ -253,11 +255,11 @@ def test_tbx_round_trip_through_our_import(terms, editor):
     assert response["Content-Type"].startswith("application/x-tbx+xml")
     data = response.content
     GlossaryTerm.objects.all().delete()
-    result = glossary.glossary_import(data=data, format="tbx", actor=editor)
+    result = glossary_io.glossary_import(data=data, format="tbx", actor=editor)
     assert result == {"terms": len(terms), "created": len(terms), "updated": 0}
     assert snapshot() == before
     # importing the same file again updates, creates nothing
-    again = glossary.glossary_import(data=data, format="tbx", actor=editor)
+    again = glossary_io.glossary_import(data=data, format="tbx", actor=editor)
     assert again == {"terms": len(terms), "created": 0, "updated": len(terms)}
     assert snapshot() == before
 
@@ -320,13 +322,13 @@ def test_hostile_tbx_is_refused_and_nothing_written(terms, editor, data):
     assert "root:" not in response.content.decode()
     assert snapshot() == before
     with pytest.raises(InvalidInput):
-        glossary.glossary_import(data=data, format="tbx", actor=editor)
+        glossary_io.glossary_import(data=data, format="tbx", actor=editor)
     assert snapshot() == before
 
 
 def test_broken_tbx_is_refused(editor):
     with pytest.raises(InvalidInput):
-        glossary.glossary_import(data=b"<martif><text><body><termEntry>", format="tbx", actor=editor)
+        glossary_io.glossary_import(data=b"<martif><text><body><termEntry>", format="tbx", actor=editor)
     assert GlossaryTerm.objects.count() == 0
 
 
@@ -346,7 +348,7 @@ def test_csv_import_is_all_or_nothing_when_a_later_row_is_invalid(terms, editor)
     before = snapshot()
     data = "source,language,target,status\n新词,en,new word,preferred\n旧词,en,,preferred\n"
     with pytest.raises(InvalidInput):
-        glossary.glossary_import(data=data.encode(), format="csv", actor=editor)
+        glossary_io.glossary_import(data=data.encode(), format="csv", actor=editor)
     assert snapshot() == before
     assert not GlossaryTerm.objects.filter(source="新词").exists()
 
@@ -363,13 +365,13 @@ def test_csv_import_is_all_or_nothing_when_a_later_row_is_invalid(terms, editor)
 )
 def test_bad_csv_is_refused(editor, data):
     with pytest.raises(InvalidInput):
-        glossary.glossary_import(data=data, format="csv", actor=editor)
+        glossary_io.glossary_import(data=data, format="csv", actor=editor)
     assert GlossaryTerm.objects.count() == 0
 
 
 def test_csv_import_updates_existing_terms(terms, editor):
     data = f"source,language,target,status,note\n{TERM},en,{EN},forbidden,changed\n".encode()
-    assert glossary.glossary_import(data=data, format="csv", actor=editor) == {
+    assert glossary_io.glossary_import(data=data, format="csv", actor=editor) == {
         "terms": 1,
         "created": 0,
         "updated": 1,
@@ -511,5 +513,5 @@ def test_tbx_carries_only_counted_terms_so_a_round_trip_never_promotes_a_candida
 
     glossary.term_save(actor=editor, language="en", source="全球化", target="globalization")
     glossary.term_save(actor=editor, language="en", source="脱钩", target="decoupling", status="candidate")
-    data = glossary.export_tbx(list(GlossaryTerm.objects.all()))
+    data = glossary_io.export_tbx(list(GlossaryTerm.objects.all()))
     assert "globalization" in data.decode() and "decoupling" not in data.decode()

@@ -83,12 +83,12 @@ def test_oversized_file(tmp_path, settings):
 @pytest.mark.django_db
 def test_import_is_all_or_nothing(tmp_path, monkeypatch):
     """A failure after the document row was written leaves nothing behind."""
-    from corpus import services
+    from translations import kernel
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "_record", broken)
+    monkeypatch.setattr(kernel, "_revision", broken)
     path = tmp_path / "doc.txt"
     path.write_bytes("标题\n中国的发展。\n한국어 제목\n".encode())
     with pytest.raises(RuntimeError):

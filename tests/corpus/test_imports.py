@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from corpus import imports, services
 from corpus.errors import ForbiddenAction
-from corpus.imports import translations_import
 from corpus.models import Revision, Segment, Translation
+from exchange.imports import translations_import
 from tests.factories import make_document, make_user
+from translations import kernel, services
 
 API = "/api/v1"
 SENTENCES = ["第一句讲全球化。", "第二句讲治理。", "第三句讲合作。", "第四句讲发展。", "第五句讲未来。"]
@@ -242,7 +242,7 @@ def test_a_unit_over_two_segments_matches_their_joined_text(doc, positions, edit
 def test_all_or_nothing_when_a_write_fails_in_the_middle(monkeypatch, doc, positions):
     editor = make_user("editor", username="editor-aon")
     data = tmx([(s, f"Sentence {n}.", None, None, None) for n, s in enumerate(SENTENCES)])
-    real_record = imports._record
+    real_record = kernel._revision
     calls = []
 
     def failing_record(*args, **kwargs):
@@ -251,13 +251,13 @@ def test_all_or_nothing_when_a_write_fails_in_the_middle(monkeypatch, doc, posit
             raise RuntimeError("disk full")
         return real_record(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "_record", failing_record)
+    monkeypatch.setattr(kernel, "_revision", failing_record)
     before = counts()
     with pytest.raises(RuntimeError, match="disk full"):
         translations_import(document=doc, data=data, format="tmx", language="en", actor=editor)
     assert len(calls) == 3
     assert counts() == before
-    monkeypatch.setattr(imports, "_record", real_record)
+    monkeypatch.setattr(kernel, "_revision", real_record)
     report = translations_import(document=doc, data=data, format="tmx", language="en", actor=editor)
     assert report.created == 5 and counts() == (before[0] + 5, before[1] + 5)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from corpus import memory, services
 from corpus.errors import ForbiddenAction, InvalidInput
 from corpus.models import MemoryUnit, Revision, Segment, Translation
+from exchange import memory_io
+from memory import tm as memory
 from tests.factories import api_client as client_for
 from tests.factories import assert_error, make_document
+from translations import pretranslate, services
 
 API = "/api/v1"
 OPENING = "从践行人类命运共同体理念出发"
@@ -223,7 +225,7 @@ def test_a_100_percent_match_pretranslates(seed, translator_en, editor):
     target = Segment.objects.get(document=other, text=first.text)
     untranslated = Segment.objects.filter(document=other).count()
 
-    result = memory.document_pretranslate(document=other, language="en", actor=translator_en)
+    result = pretranslate.document_pretranslate(document=other, language="en", actor=translator_en)
     assert result == {"untranslated": untranslated, "filled": 1}
     filled = Translation.objects.get(document=other, language="en")
     assert (filled.first_position, filled.last_position) == (target.position, target.position)
@@ -237,28 +239,30 @@ def test_a_100_percent_match_pretranslates(seed, translator_en, editor):
     # a pre-translated draft is not in the memory
     assert MemoryUnit.objects.count() == 1
 
-    again = memory.document_pretranslate(document=other, language="en", actor=translator_en)
+    again = pretranslate.document_pretranslate(document=other, language="en", actor=translator_en)
     assert again == {"untranslated": untranslated - 1, "filled": 0}
     assert Translation.objects.filter(document=other, language="en").count() == 1
     assert Revision.objects.filter(translation__document=other).count() == 1
     # nothing for a language without memory
-    assert memory.document_pretranslate(document=other, language="ko", actor=editor)["filled"] == 0
+    assert pretranslate.document_pretranslate(document=other, language="ko", actor=editor)["filled"] == 0
 
 
 def test_pretranslate_fuzzy_matches_are_not_used(seed, translator_en, editor):
     first, second = openings(seed)
     approved(seed, first.position, "Approved opening.", translator=translator_en, editor=editor)
     other = make_document(f"另一篇文章\n{second.text}\n")
-    assert memory.document_pretranslate(document=other, language="en", actor=translator_en)["filled"] == 0
+    assert (
+        pretranslate.document_pretranslate(document=other, language="en", actor=translator_en)["filled"] == 0
+    )
     assert not Translation.objects.filter(document=other).exists()
 
 
 def test_pretranslate_refuses_a_translator_of_another_language(translator_ko, translator_en, editor):
     document = make_document()
     with pytest.raises(ForbiddenAction):
-        memory.document_pretranslate(document=document, language="en", actor=translator_ko)
+        pretranslate.document_pretranslate(document=document, language="en", actor=translator_ko)
     with pytest.raises(InvalidInput):
-        memory.document_pretranslate(document=document, language="xx", actor=editor)
+        pretranslate.document_pretranslate(document=document, language="xx", actor=editor)
 
 
 # --- concordance --------------------------------------------------------------------------------
@@ -297,9 +301,9 @@ TMX = """<?xml version="1.0" encoding="UTF-8"?>
 
 def test_tmx_import_adds_units_editors_only(editor, translator_en):
     with pytest.raises(ForbiddenAction):
-        memory.memory_import_tmx(data=TMX, language="en", actor=translator_en)
+        memory_io.memory_import_tmx(data=TMX, language="en", actor=translator_en)
     assert MemoryUnit.objects.count() == 0
-    assert memory.memory_import_tmx(data=TMX, language="en", actor=editor) == 2
+    assert memory_io.memory_import_tmx(data=TMX, language="en", actor=editor) == 2
     units = list(MemoryUnit.objects.order_by("id"))
     assert [u.origin for u in units] == [MemoryUnit.Origin.TMX] * 2
     assert all(u.translation_id is None and u.tokens for u in units)
@@ -309,7 +313,7 @@ def test_tmx_import_adds_units_editors_only(editor, translator_en):
     assert fuzzy.unit.source_text == "全球产业链的高端受到冲击。"
     assert fuzzy.score < 100
     with pytest.raises(InvalidInput):
-        memory.memory_import_tmx(data=b"<tmx><body><tu>", language="en", actor=editor)
+        memory_io.memory_import_tmx(data=b"<tmx><body><tu>", language="en", actor=editor)
     assert MemoryUnit.objects.count() == 2
 
 
@@ -415,7 +419,7 @@ def test_api_pretranslate(seed, translator_en, translator_ko, editor):
 
 @pytest.mark.django_db
 def test_a_fuzzy_match_that_differs_only_in_punctuation_is_not_100():
-    fields = memory._unit_fields("中国在引领全球化方面处于有利位置", "T")
+    fields = memory.unit_fields("中国在引领全球化方面处于有利位置", "T")
     MemoryUnit.objects.create(language="en", origin="tmx", **fields)
     matches = memory.lookup("中国在引领全球化方面，处于有利位置！", "en")
     assert matches and matches[0].score == 99 and matches[0].band == "95+"

@@ -1,4 +1,4 @@
-"""Checks of corpus.quality on sentences of the seed document and faithful English/Korean translations.
+"""Checks of quality on sentences of the seed document and faithful English/Korean translations.
 
 Each check has cases that must produce a finding and cases (natural translations) that must not.
 """
@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from corpus.quality import (
+from quality import (
     CHECK_CODES,
     DEFAULT_LENGTH_NORMS,
     Finding,

@@ -1,4 +1,4 @@
-"""corpus.quality.metrics against sacrebleu's own command line."""
+"""quality.metrics against sacrebleu's own command line."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from corpus.quality import corpus_scores, edit_effort
-from corpus.quality.metrics import KO_BLEU_TOKENIZE, bleu_tokenize_for, sacrebleu_cli_args
+from quality import corpus_scores, edit_effort
+from quality.metrics import KO_BLEU_TOKENIZE, bleu_tokenize_for, sacrebleu_cli_args
 
 REFS = {
     "en": [

@@ -1,4 +1,4 @@
-"""corpus.quality.numbers.extract_numbers on the seed document's number forms."""
+"""quality.numbers.extract_numbers on the seed document's number forms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from corpus.quality.numbers import NumberMention, comparison_keys, extract_numbers
+from quality.numbers import NumberMention, comparison_keys, extract_numbers
 
 
 def values(text: str, lang: str, *, explicit_only: bool = False) -> list[tuple[str, Decimal]]:

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from corpus import assessment, services
+from corpus.errors import InvalidInput
 from corpus.models import Segment, Translation
-from corpus.quality import edit_effort
+from quality import edit_effort
 from tests.factories import make_document
+from translations import assessment, services
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +158,12 @@ def test_reading_never_recomputes(seed, translator_en, editor, monkeypatch):
         raise AssertionError("a read recomputed the quality checks")
 
     for target in (
-        "corpus.quality.check_pair",
-        "corpus.quality.edit_effort",
-        "corpus.assessment.check_pair",
-        "corpus.assessment.edit_effort",
-        "corpus.assessment.assess",
-        "corpus.assessment.length_norm",
+        "quality.check_pair",
+        "quality.edit_effort",
+        "translations.assessment.check_pair",
+        "translations.assessment.edit_effort",
+        "translations.assessment.assess",
+        "translations.assessment.length_norm",
     ):
         monkeypatch.setattr(target, boom)
 
@@ -179,12 +180,12 @@ def test_reading_never_recomputes(seed, translator_en, editor, monkeypatch):
     assert client.get(f"{API}/documents/{seed.pk}/metrics/", {"language": "en"}).status_code == 200
 
     browser = api(editor)
-    page = browser.get(reverse("corpus:editor", args=[seed.pk]))
+    page = browser.get(reverse("editor:editor", args=[seed.pk]))
     assert page.status_code == 200
     assert b'data-code="numbers"' in page.content
-    rows_page = browser.get(reverse("corpus:editor-rows", args=[seed.pk]) + "?after=-1&check=numbers")
+    rows_page = browser.get(reverse("editor:editor-rows", args=[seed.pk]) + "?after=-1&check=numbers")
     assert rows_page.status_code == 200
-    cell = browser.get(reverse("corpus:cell", args=[seed.pk, "en", made[0].first_position]))
+    cell = browser.get(reverse("editor:cell", args=[seed.pk, "en", made[0].first_position]))
     assert cell.status_code == 200
     assert b'data-code="numbers"' in cell.content
 
@@ -217,12 +218,24 @@ def test_effort_is_measured_from_the_first_non_empty_text(seed, translator_en):
     assert stored.effort["num_edits"] == edit_effort(WRONG_YEAR, third, target_lang="en")["num_edits"] == 3
 
 
-def test_an_empty_first_draft_does_not_count_as_the_first_text(document, translator_en):
-    t = create(document, 1, "", translator_en)
-    assert t.first_text == "" and t.effort is None and t.findings == [] and t.check_codes == []
+def test_an_empty_save_is_refused_and_whitespace_never_wipes_a_draft(document, translator_en):
+    with pytest.raises(InvalidInput, match="is empty: nothing was saved"):
+        create(document, 1, "", translator_en)
+    with pytest.raises(InvalidInput, match="is empty: nothing was saved"):
+        create(document, 1, "  \n\t ", translator_en)
+    assert not Translation.objects.filter(document=document, first_position=1).exists()
     t = services.translation_save(
-        translation=t, text="The first sentence.", version=t.version, actor=translator_en
+        translation=create(document, 1, "The first sentence.", translator_en),
+        text="The first sentence.",
+        version=1,
+        actor=translator_en,
     )
+    for blank in ("", "   ", "\n \n"):
+        with pytest.raises(InvalidInput, match="is empty: nothing was saved"):
+            services.translation_save(translation=t, text=blank, version=t.version, actor=translator_en)
+    stored = Translation.objects.get(pk=t.pk)
+    assert (stored.text, stored.version) == ("The first sentence.", 1)
+    assert stored.revisions.count() == 1
     assert t.first_text == "The first sentence."
     assert t.effort["ter"] == 0.0 and t.effort["changed"] is False
     t = services.translation_save(
@@ -500,7 +513,7 @@ def test_the_editor_shows_findings_escaped(translator_en, editor):
     message = next(f["message"] for f in second.findings if f["code"] == "inconsistent")
     assert "<b>one</b>" in message
 
-    response = api(editor).get(reverse("corpus:editor", args=[document.pk]))
+    response = api(editor).get(reverse("editor:editor", args=[document.pk]))
     raw = response.content.decode()
     assert "<b>one</b>" not in raw and "<script>alert(1)" not in raw
     tree = page_tree(response)
@@ -516,7 +529,7 @@ def test_the_editor_shows_findings_escaped(translator_en, editor):
 
 def test_the_editor_cell_shows_the_numbers_finding(seed, translator_en):
     t = create(seed, year_position(seed), WRONG_YEAR, translator_en)
-    response = api(translator_en).get(reverse("corpus:cell", args=[seed.pk, "en", t.first_position]))
+    response = api(translator_en).get(reverse("editor:cell", args=[seed.pk, "en", t.first_position]))
     cell = lxml.html.fragment_fromstring(response.content.decode(), create_parent="div")
     items = cell.xpath(".//li[contains(@class, 'finding')][@data-code='numbers']")
     assert len(items) == 1
@@ -525,17 +538,17 @@ def test_the_editor_cell_shows_the_numbers_finding(seed, translator_en):
     assert "2009" in items[0].get("title")
 
     services.translation_save(translation=t, text=RIGHT_YEAR, version=t.version, actor=translator_en)
-    response = api(translator_en).get(reverse("corpus:cell", args=[seed.pk, "en", t.first_position]))
+    response = api(translator_en).get(reverse("editor:cell", args=[seed.pk, "en", t.first_position]))
     assert b'data-code="numbers"' not in response.content
 
 
 def test_the_editor_check_filter_narrows_rows(seed, translator_en):
     made = with_findings(seed, translator_en, count=5)
     client = api(translator_en)
-    everything = row_positions(page_tree(client.get(reverse("corpus:editor", args=[seed.pk]))))
+    everything = row_positions(page_tree(client.get(reverse("editor:editor", args=[seed.pk]))))
     assert len(everything) == 100  # one page
     tree = page_tree(
-        client.get(reverse("corpus:editor", args=[seed.pk]) + "?check=numbers&target_language=en")
+        client.get(reverse("editor:editor", args=[seed.pk]) + "?check=numbers&target_language=en")
     )
     assert row_positions(tree) == sorted(t.first_position for t in made)
     selected = tree.xpath("//select[@name='check']/option[@selected]")
@@ -544,18 +557,18 @@ def test_the_editor_check_filter_narrows_rows(seed, translator_en):
     assert {"", "any", "numbers", "inconsistent"} <= options
 
     any_rows = row_positions(
-        page_tree(client.get(reverse("corpus:editor-rows", args=[seed.pk]) + "?after=-1&check=any"))
+        page_tree(client.get(reverse("editor:editor-rows", args=[seed.pk]) + "?after=-1&check=any"))
     )
     assert any_rows == sorted(expected_positions(seed, bool))[:100]
     assert set(row_positions(tree)) <= set(any_rows)
 
-    unknown = client.get(reverse("corpus:editor", args=[seed.pk]) + "?check=bogus")
+    unknown = client.get(reverse("editor:editor", args=[seed.pk]) + "?check=bogus")
     assert unknown.status_code == 400
 
 
 def test_the_editor_metrics_table_lists_checks_by_code(seed, translator_en):
     with_findings(seed, translator_en, count=4)
-    tree = page_tree(api(translator_en).get(reverse("corpus:editor", args=[seed.pk])))
+    tree = page_tree(api(translator_en).get(reverse("editor:editor", args=[seed.pk])))
     table = tree.xpath("//details[contains(@class, 'metrics')]//table")
     assert len(table) == 1
     english = table[0].xpath(".//tr[@data-language='en']")[0]

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from corpus import services
 from corpus.models import Reference, ReferenceUnit, Segment
-from corpus.quality.metrics import bleu_tokenize_for
+from quality.metrics import bleu_tokenize_for
 from tests.factories import make_document
+from translations import services
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def api(user) -> APIClient:
 
 
 def expected_scores(hypotheses: list[str], references: list[str], tokenize: str) -> dict:
-    """sacrebleu's own corpus scores, computed here independently of corpus.quality."""
+    """sacrebleu's own corpus scores, computed here independently of quality."""
     bleu, chrf, ter = BLEU(tokenize=tokenize), CHRF(), TER()
     refs = [references]
     return {
@@ -473,8 +473,8 @@ def test_a_reference_file_over_the_upload_limit_is_refused(translator_en, settin
     response = api(translator_en).post(
         references_url(document), {"language": "en", "mode": mode, "file": upload}, format="multipart"
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 413, response.content
     error = response.json()["error"]
-    assert error["code"] == "validation_error"
+    assert error["code"] == "too_large"
     assert "120" in error["message"] and "limit" in error["message"]
     assert not Reference.objects.filter(document=document).exists()

@@ -1,8 +1,8 @@
 import pytest
 
-from corpus import services
 from corpus.errors import ForbiddenAction, InvalidInput, InvalidTransition, StaleVersion
 from corpus.models import Translation
+from translations import services
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_invalid_transitions_and_inputs(draft, translator_en, translator_ko, edi
         services.translation_reject(translation=t, version=2, reason="  ", actor=editor)
     with pytest.raises(InvalidTransition):
         services.translation_submit(translation=t, version=2, actor=translator_en)
-    with pytest.raises(InvalidInput, match="cannot be emptied"):
+    with pytest.raises(InvalidInput, match="is empty: nothing was saved"):
         services.translation_save(translation=t, text="", version=2, actor=translator_en)
     with pytest.raises(ForbiddenAction, match="do not work in the language 'en'"):
         services.translation_save(translation=t, text="x", version=2, actor=translator_ko)

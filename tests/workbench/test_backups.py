@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from corpus import services
 from corpus.models import Document, Revision, Translation
 from tests.factories import make_user, seed_document
+from translations import services
 from workbench.backups import connection_env
 
 

@@ -11,9 +11,10 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from corpus import services, tokens
+from corpus import tokens
 from corpus.models import Revision, Translation
 from tests.factories import make_document, make_user
+from translations import kernel, services
 
 
 def other_connection():
@@ -48,7 +49,7 @@ def own_cursors() -> list[str]:
 def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(
     client, monkeypatch, export_format, cursor_name
 ):
-    from corpus import exports
+    from exchange import exports
 
     # Many small fetches and chunks: the stream is cut while the server-side cursor is open.
     monkeypatch.setattr(exports, "FETCH", 2)
@@ -117,10 +118,10 @@ def test_a_save_whose_connection_dies_midway_is_a_503_and_leaves_the_old_version
         document=document, language="en", first_position=0, text="The old text.", actor=translator
     )
     key = make_token(translator)
-    original_record = services._record
+    original_record = kernel._revision
     killed = []
 
-    def record_after_the_backend_died(current, action, actor, **kwargs):
+    def record_after_the_backend_died(current, action, actor, *args, **kwargs):
         # The UPDATE of the translation is done; the revision is not written yet: the worker's database
         # connection dies here, as when the worker is killed mid-save.
         if action == Revision.Action.EDIT and not killed:
@@ -132,9 +133,9 @@ def test_a_save_whose_connection_dies_midway_is_a_503_and_leaves_the_old_version
                     killed.append(cursor.fetchone()[0])
             finally:
                 other.close()
-        return original_record(current, action, actor, **kwargs)
+        return original_record(current, action, actor, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_record", record_after_the_backend_died)
+    monkeypatch.setattr(kernel, "_revision", record_after_the_backend_died)
     client.raise_request_exception = False  # as in production
     url = f"/api/v1/translations/{translation.pk}/"
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}

@@ -1,0 +1,152 @@
+"""Quality of stored translations: runs the pure checks and metrics of ``quality`` when a
+translation is written, and stores the findings and effort with the version they describe.
+
+The services call ``assess`` inside their transaction, right before saving; reading a page never
+recomputes anything.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.db import connection
+
+from corpus.models import Translation
+from corpus.selectors import span_source
+from memory.glossary import check_terms
+from quality import LengthNorm, check_pair, edit_effort
+
+NORM_MIN_SAMPLES = 20
+NORM_TTL_SECONDS = 300
+_norm_cache: dict[str, tuple[float, LengthNorm | None]] = {}
+
+
+def length_norm(language: str) -> LengthNorm | None:
+    """ln(target/source) length ratio of approved translations of ``language``; None below 20 samples.
+
+    Cached per process for a few minutes: the norm moves slowly and a stale one is harmless.
+    """
+    cached = _norm_cache.get(language)
+    if cached and time.monotonic() - cached[0] < NORM_TTL_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), avg(r), stddev_samp(r) FROM (
+                SELECT ln(length(regexp_replace(t.text, '\\s', '', 'g'))::numeric / sum(s.chars)) AS r
+                FROM corpus_translation t
+                JOIN corpus_segment s ON s.document_id = t.document_id
+                     AND s.position BETWEEN t.first_position AND t.last_position
+                WHERE t.language = %s AND t.status = 'approved' AND t.retired_at IS NULL
+                      AND length(regexp_replace(t.text, '\\s', '', 'g')) > 0
+                GROUP BY t.id, t.text HAVING sum(s.chars) >= 8
+            ) ratios
+            """,
+            [language],
+        )
+        count, mean, std = cursor.fetchone()
+    norm = None
+    if count and count >= NORM_MIN_SAMPLES and mean is not None and std is not None:
+        norm = LengthNorm(mean=float(mean), std=max(float(std), 0.1), n=int(count))
+    _norm_cache[language] = (time.monotonic(), norm)
+    return norm
+
+
+def set_findings(translation: Translation, findings: list[dict]) -> None:
+    """The one place findings and their ``check_codes`` (the filter index) are set together."""
+    translation.findings = findings
+    translation.check_codes = sorted({finding["code"] for finding in findings})
+
+
+def assess(
+    translation: Translation,
+    *,
+    source: str | None = None,
+    extra: list[str] = (),
+    with_consistency: bool = False,
+) -> list[str]:
+    """Recompute findings and effort of the translation's current text; returns the fields it set.
+
+    ``extra``: notes of the aligner, stored as ``alignment`` warnings. ``with_consistency`` (on
+    approval): also compare with approved translations of the same source elsewhere.
+    """
+    if source is None:
+        source = span_source(translation.document_id, translation.first_position, translation.last_position)
+    norm = length_norm(translation.language) if translation.text.strip() else None
+    findings = [
+        finding.as_dict()
+        for finding in check_pair(
+            source,
+            translation.text,
+            source_lang="zh",
+            target_lang=translation.language,
+            norms={("zh", translation.language): norm} if norm else None,
+            glossary=check_terms(translation.language) if translation.text.strip() else (),
+        )
+    ]
+    findings += [
+        {"code": "alignment", "severity": "warning", "message": note, "detail": None} for note in extra
+    ]
+    if with_consistency and translation.pk is not None:
+        findings += inconsistency_findings(translation, source)
+    set_findings(translation, findings)
+    if not translation.first_text and translation.text.strip():
+        translation.first_text = translation.text
+    if translation.first_text:
+        translation.effort = _effort(translation.first_text, translation.text, translation.language)
+    return ["findings", "check_codes", "first_text", "effort"]
+
+
+def _effort(before: str, after: str, language: str) -> dict:
+    result = edit_effort(before, after, target_lang=language)
+    return {key: _finite(result[key]) for key in ("ter", "chrf", "num_edits", "changed")}
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def assess_review(translation: Translation, submitted_text: str) -> list[str]:
+    """At approval: effort between the submitted text and the approved one, when an editor changed it."""
+    if submitted_text and submitted_text != translation.text:
+        translation.review_effort = _effort(submitted_text, translation.text, translation.language)
+    else:
+        translation.review_effort = None
+    return ["review_effort"]
+
+
+def inconsistency_findings(translation: Translation, source: str) -> list[dict]:
+    """Approved translations elsewhere of the same source text with a different target."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.id, t.document_id, t.first_position, t.text
+            FROM corpus_translation t
+            JOIN corpus_segment s ON s.document_id = t.document_id
+                 AND s.position BETWEEN t.first_position AND t.last_position
+            WHERE t.language = %s AND t.status = 'approved' AND t.retired_at IS NULL AND t.id <> %s
+            GROUP BY t.id
+            HAVING string_agg(s.text, '' ORDER BY s.position) = %s
+            LIMIT 20
+            """,
+            [translation.language, translation.pk, source],
+        )
+        rows = cursor.fetchall()
+    others = [row for row in rows if row[3].strip() != translation.text.strip()]
+    if not others:
+        return []
+    first = others[0]
+    return [
+        {
+            "code": "inconsistent",
+            "severity": "warning",
+            "message": (
+                f"the same source is approved as “{first[3][:80]}” elsewhere "
+                f"(document {first[1]}, segment {first[2]}){' and in other places' if len(others) > 1 else ''}"
+            ),
+            "detail": {"translations": [row[0] for row in others]},
+        }
+    ]

@@ -1,0 +1,437 @@
+"""The write kernel: the only code that writes Translation and Revision rows.
+
+Every use case (typing, review, alignment apply and fixes, imports, pre-translation, memory drafts,
+the Korean lines of a source import) calls these functions inside its transaction. The kernel owns:
+
+- the locks (a translation row, a pair in id order, a document's spans) and the version
+  compare-and-set: a stale write is refused with the current state, never applied;
+- the text rules: line endings, trimming, the length limit, no empty save;
+- the workflow: the transition table and who may take each action (``translations.workflow``);
+- assessment: findings, ``check_codes`` and effort, stored with the version they describe;
+- the memory sync (approved text in, anything else out) and the append-only Revision row.
+
+A translation that replaces others (alignment apply, merge, split) names them in ``replaces``, so
+its history reaches theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from corpus import permissions
+from corpus.errors import InvalidInput, InvalidSpan, InvalidTransition, NotFound, StaleVersion
+from corpus.models import Document, Revision, Segment, Translation
+from corpus.selectors import span_source
+from memory import tm as memory
+from translations import assessment, workflow
+
+Status = Translation.Status
+Action = Revision.Action
+Origin = Translation.Origin
+MAX_TEXT = 100_000
+
+
+class UnacknowledgedFindings(InvalidInput):
+    """Approving a version with error-level findings needs the editor to confirm it."""
+
+    code = "unacknowledged_findings"
+    status = 409
+
+
+# --- locks and versions ---------------------------------------------------------------------------
+
+
+def lock(translation: Translation | int) -> Translation:
+    """The live translation, locked for this transaction."""
+    pk = translation if isinstance(translation, int) else translation.pk
+    try:
+        return (
+            Translation.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=pk, retired_at__isnull=True)
+        )
+    except Translation.DoesNotExist:
+        raise NotFound("No such translation (it may have been merged, split or re-aligned).") from None
+
+
+def lock_pair(one: Translation | int, two: Translation | int) -> tuple[Translation, Translation]:
+    """Lock two translations in id order, so two fixes on the same pair never deadlock."""
+    pk_one = one if isinstance(one, int) else one.pk
+    pk_two = two if isinstance(two, int) else two.pk
+    if pk_one <= pk_two:
+        first = lock(pk_one)
+        return first, lock(pk_two)
+    second = lock(pk_two)
+    return lock(pk_one), second
+
+
+def lock_document(document: Document) -> None:
+    """Serialises span changes of one document (the exclusion constraint is the backstop)."""
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+
+
+def lock_live(document: Document, language: str, *, first: int | None = None, last: int | None = None):
+    """The live translations of a document and language (optionally overlapping first..last), locked."""
+    rows = Translation.objects.select_for_update().filter(
+        document=document, language=language, retired_at__isnull=True
+    )
+    if first is not None and last is not None:
+        rows = rows.filter(first_position__lte=last, last_position__gte=first)
+    return list(rows.order_by("first_position"))
+
+
+def current_state(current: Translation) -> dict:
+    return {
+        "id": current.pk,
+        "text": current.text,
+        "status": current.status,
+        "version": current.version,
+        "updated_by": current.updated_by.get_username() if current.updated_by else None,
+        "updated_at": current.updated_at.isoformat(),
+    }
+
+
+def check_version(current: Translation, version: int | None) -> None:
+    if version is None:
+        raise InvalidInput("A write must name the version it is based on.", detail={"field": "version"})
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput("The version must be a whole number.", detail={"field": "version"}) from None
+    if version != current.version:
+        raise StaleVersion(
+            f"Version {version} is stale: the translation is at version {current.version}.",
+            detail={"current": current_state(current)},
+        )
+
+
+# --- text and spans -----------------------------------------------------------------------------
+
+
+def clean_text(text: str, *, allow_empty: bool = False) -> str:
+    """Line endings unified and the text trimmed; an empty save is refused (nothing is wiped by it)."""
+    if not isinstance(text, str):
+        raise InvalidInput("Text must be a string.", detail={"field": "text"})
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"Text is longer than {MAX_TEXT:,} characters.", detail={"field": "text"})
+    if not text and not allow_empty:
+        raise InvalidInput(
+            "The translation is empty: nothing was saved (type a translation, or press Escape to cancel).",
+            detail={"field": "text"},
+        )
+    return text
+
+
+def check_span_free(
+    *, document: Document, language: str, first: int, last: int, ignore: tuple[int, ...] = ()
+) -> None:
+    if first < 0 or last < first:
+        raise InvalidSpan(f"Span {first}..{last} is not a range of positions.")
+    if not Segment.objects.filter(document=document, position=last).exists():
+        raise InvalidSpan(f"Span {first}..{last} runs past the end of the document.")
+    overlapping = (
+        Translation.objects.filter(
+            document=document,
+            language=language,
+            retired_at__isnull=True,
+            first_position__lte=last,
+            last_position__gte=first,
+        )
+        .exclude(pk__in=ignore)
+        .values_list("pk", "first_position", "last_position")
+        .first()
+    )
+    if overlapping:
+        pk, a, b = overlapping
+        raise InvalidSpan(
+            f"Span {first}..{last} overlaps translation {pk} ({language}, segments {a}..{b}).",
+            detail={"overlaps": pk},
+        )
+
+
+# --- the history row ------------------------------------------------------------------------------
+
+
+def _revision(translation: Translation, action: str, actor, comment: str = "") -> Revision:
+    return Revision(
+        translation=translation,
+        action=action,
+        text=translation.text,
+        status=translation.status,
+        version=translation.version,
+        first_position=translation.first_position,
+        last_position=translation.last_position,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        comment=comment,
+    )
+
+
+def _touch(translation: Translation, actor, fields: Iterable[str]) -> None:
+    translation.version += 1
+    translation.updated_at = timezone.now()
+    translation.updated_by = actor if actor is not None and actor.is_authenticated else None
+    translation.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at", "updated_by"])
+
+
+# --- creating -----------------------------------------------------------------------------------
+
+
+@dataclass
+class NewUnit:
+    """A translation to create: its span, text and what it carries along."""
+
+    first: int
+    last: int
+    text: str
+    source: str | None = None  # the span's source text, when the caller has it (spares a query)
+    score: float | None = None
+    status: str = Status.DRAFT
+    comment: str = ""
+    flags: list[str] = field(default_factory=list)  # alignment notes, stored as findings
+    replaces: list[int] = field(default_factory=list)
+
+
+def _build(unit: NewUnit, *, document_id: int, language: str, origin: str, actor, author, now) -> Translation:
+    user = actor if actor is not None and actor.is_authenticated else None
+    translation = Translation(
+        document_id=document_id,
+        language=language,
+        first_position=unit.first,
+        last_position=unit.last,
+        text=unit.text,
+        status=unit.status,
+        origin=origin,
+        score=unit.score,
+        updated_at=now,
+        updated_by=user,
+        author=author,
+        replaces=list(unit.replaces),
+    )
+    source = unit.source
+    if source is None:
+        source = span_source(document_id, unit.first, unit.last)
+    assessment.assess(translation, source=source, extra=unit.flags)
+    return translation
+
+
+@transaction.atomic
+def create(
+    *,
+    document: Document,
+    language: str,
+    first: int,
+    last: int,
+    text: str,
+    actor,
+    origin: str = Origin.TYPED,
+    action: str = Action.CREATE,
+    status: str = Status.DRAFT,
+    comment: str = "",
+    author="actor",
+    allow_empty: bool = False,
+    check_span: bool = True,
+) -> Translation:
+    """One new translation over a free span, with its first revision."""
+    text = clean_text(text, allow_empty=allow_empty)
+    if check_span:
+        lock_document(document)
+        check_span_free(document=document, language=language, first=first, last=last)
+    (translation,) = create_many(
+        document=document,
+        language=language,
+        units=[NewUnit(first=first, last=last, text=text, status=status, comment=comment)],
+        actor=actor,
+        origin=origin,
+        action=action,
+        author=author,
+    )
+    return translation
+
+
+def create_many(
+    *,
+    document: Document,
+    language: str,
+    units: list[NewUnit],
+    actor,
+    origin: str,
+    action: str,
+    author="actor",
+) -> list[Translation]:
+    """Many new translations (alignment apply, pre-translation, imports) in two bulk inserts.
+
+    The caller holds the document lock and has checked the spans are free; the exclusion
+    constraint refuses an overlap all the same (as a clear InvalidSpan).
+    ``author``: "actor" (the default), or a user, or None (nobody wrote it: the seed on first run).
+    """
+    now = timezone.now()
+    writer = (
+        (actor if actor is not None and actor.is_authenticated else None) if author == "actor" else author
+    )
+    built = [
+        _build(
+            unit,
+            document_id=document.pk,
+            language=language,
+            origin=origin,
+            actor=actor,
+            author=writer,
+            now=now,
+        )
+        for unit in units
+    ]
+    try:
+        with transaction.atomic():
+            Translation.objects.bulk_create(built)
+    except IntegrityError as error:
+        raise InvalidSpan(f"A span is not free: {error}".splitlines()[0]) from error
+    Revision.objects.bulk_create(
+        _revision(translation, action, actor, unit.comment)
+        for translation, unit in zip(built, units, strict=True)
+    )
+    for translation in built:
+        if translation.status == Status.APPROVED:
+            memory.memory_sync(translation)
+    return built
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+
+def edit(
+    current: Translation,
+    *,
+    text: str,
+    actor,
+    action: str = Action.EDIT,
+    comment: str = "",
+    allow_empty: bool = False,
+) -> Translation:
+    """New text for a locked translation (the caller checked its version and the permission).
+
+    The status follows the table (rejected -> draft, approved -> submitted). Returns it unchanged
+    when the text is the same.
+    """
+    text = clean_text(text, allow_empty=allow_empty)
+    if text == current.text:
+        return current
+    new_status = workflow.next_status(current.status, Action.EDIT)
+    current.text = text
+    current.status = new_status
+    current.author = actor if actor is not None and actor.is_authenticated else None
+    fields = ["text", "status", "author", *assessment.assess(current)]
+    _touch(current, actor, fields)
+    _revision(current, action, actor, comment).save()
+    memory.memory_sync(current)
+    return current
+
+
+@transaction.atomic
+def write(
+    translation: Translation | int,
+    *,
+    action: str,
+    version: int | None,
+    actor,
+    text: str | None = None,
+    comment: str = "",
+    acknowledge_findings: bool = False,
+) -> Translation:
+    """One workflow step on one translation: edit, submit, approve, reject or reopen.
+
+    Order of the checks: the language (a 403 that re-reading cannot fix), then the version (a stale
+    write is a 409 with the current state, even if the text became approved meanwhile), then the
+    transition and who may take it.
+    """
+    current = lock(translation)
+    permissions.ensure(workflow.gate(actor, action, current.language))
+    check_version(current, version)
+    new_status = workflow.next_status(current.status, action)
+    if new_status is None:
+        raise InvalidTransition(workflow.refusal(current.status, action))
+    permissions.ensure(workflow.WHO[action](actor, current))
+    if action == Action.EDIT:
+        return edit(current, text=text if text is not None else "", actor=actor, comment=comment)
+    if action == Action.SUBMIT and not current.text.strip():
+        raise InvalidInput("An empty translation cannot be submitted.", detail={"field": "text"})
+    if action == Action.REJECT:
+        comment = (comment or "").strip()
+        if not comment:
+            raise InvalidInput("A rejection needs a reason for the translator.", detail={"field": "reason"})
+        comment = comment[:5000]
+    fields = ["status"]
+    source = None
+    if action == Action.APPROVE:
+        errors = [f for f in current.findings if f.get("severity") == "error"]
+        if errors and not acknowledge_findings:
+            raise UnacknowledgedFindings(
+                f"This version has {len(errors)} error-level finding(s): "
+                + "; ".join(f.get("message") or f.get("code", "") for f in errors[:3])
+                + ". Confirm to approve it anyway.",
+                detail={"findings": errors, "field": "acknowledge_findings"},
+            )
+        submitted = (
+            current.revisions.filter(action__in=[Action.SUBMIT, Action.IMPORT])
+            .order_by("-id")
+            .values_list("text", flat=True)
+            .first()
+        )
+        source = span_source(current.document_id, current.first_position, current.last_position)
+        current.status = new_status
+        fields += assessment.assess_review(current, submitted or "")
+        fields += assessment.assess(current, source=source, with_consistency=True)
+    current.status = new_status
+    if action in (Action.APPROVE, Action.REJECT):
+        current.comment = comment if action == Action.REJECT else ""
+        fields.append("comment")
+    _touch(current, actor, fields)
+    _revision(current, action, actor, comment).save()
+    if action in (Action.APPROVE, Action.REOPEN):
+        memory.memory_sync(current, source=source)
+    return current
+
+
+# --- replacing ----------------------------------------------------------------------------------
+
+
+def retire(translations: Iterable[Translation], *, actor, comment: str) -> None:
+    """Spans replaced by an alignment, merge or split: kept with their history, no longer live."""
+    now = timezone.now()
+    retired = list(translations)
+    for translation in retired:
+        translation.retired_at = now
+    if not retired:
+        return
+    Translation.objects.bulk_update(retired, ["retired_at"])
+    Revision.objects.bulk_create(_revision(t, Action.RETIRE, actor, comment) for t in retired)
+    for translation in retired:
+        if translation.status == Status.APPROVED:
+            memory.memory_sync(translation)
+
+
+def replace(
+    old: list[Translation],
+    new: list[NewUnit],
+    *,
+    document: Document,
+    language: str,
+    origin: str,
+    action: str,
+    actor,
+    comment: str,
+) -> list[Translation]:
+    """Retire ``old`` and create ``new`` in their place; each new unit names the old ones it overlaps."""
+    retire(old, actor=actor, comment=comment)
+    for unit in new:
+        unit.replaces = unit.replaces or [
+            t.pk for t in old if t.first_position <= unit.last and unit.first <= t.last_position
+        ]
+        unit.comment = unit.comment or comment
+    return create_many(
+        document=document, language=language, units=new, actor=actor, origin=origin, action=action
+    )
