@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -61,10 +62,13 @@ def test_the_tls_checks_stay_on_behind_tls():
 
 
 def database_url() -> str:
+    """The test database as a DATABASE_URL, on the system server or the embedded one."""
     db = connection.settings_dict
-    if db["HOST"].startswith("/"):  # the embedded server's socket folder
-        return f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    user, password = quote(db["USER"], safe=""), quote(db["PASSWORD"] or "", safe="")
+    host = db["OPTIONS"].get("host") or db["HOST"] or "127.0.0.1"
+    if host.startswith("/"):  # a socket folder: the embedded server's
+        return f"postgres://{user}:{password}@/{db['NAME']}?host={host}"
+    return f"postgres://{user}:{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def free_port() -> int:
