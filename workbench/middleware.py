@@ -130,3 +130,25 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         return response
+
+
+class ApiNotFoundMiddleware:
+    """An unknown path under /api/ answers in the API's one error shape (``not_found``) instead of
+    Django's HTML 404 page, in production and in DEBUG alike. Listed above CommonMiddleware, so a
+    path that only lacks its trailing slash is still redirected first; the API's own JSON 404s
+    (an unknown document ...) pass unchanged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path_info.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            message = f"There is no API endpoint at {request.path_info}."
+            body = {"error": {"code": "not_found", "message": message, "detail": {}}}
+            return JsonResponse(body, status=404)
+        return response

@@ -11,11 +11,14 @@ from corpus.models import Document
 
 class Command(BaseCommand):
     help = "First-run set-up: migrate, load the seed document when there is none, create a local admin."
+    # Progress goes to stderr; stdout carries only the new admin's name and one-time password, so
+    # scripts/serve can print them last, after the server's banner.
 
     def add_arguments(self, parser):
         parser.add_argument("--no-migrate", action="store_true")
 
     def handle(self, *args, no_migrate: bool, **options):
+        self.stderr.style_func = None  # progress, not errors: not in red
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         ensure_groups()
@@ -24,7 +27,7 @@ class Command(BaseCommand):
                 "import_source",
                 str(settings.WORKBENCH_SEED_PATH),
                 title=settings.WORKBENCH_SEED_TITLE,
-                stdout=self.stdout,
+                stdout=self.stderr,
             )
         user_model = get_user_model()
         if not user_model.objects.exists():
@@ -33,3 +36,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(f"Created the local admin 'admin'. Password (shown once): {password}")
             )
+            self.stdout.write("A new password any time: .venv/bin/python manage.py changepassword admin")
