@@ -80,7 +80,7 @@ def test_the_import_api_refuses_it_and_imports_nothing(tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from corpus.models import Translation
-    from tests.factories import api_client, assert_error, make_document, make_user
+    from tests.factories import api_client, make_document, make_user
 
     document = make_document("你好。\n")
     client = api_client(make_user("editor", username="xml_editor"))
