@@ -10,6 +10,7 @@ urlpatterns = [
     path("ready/", views.ready, name="ready"),
     path("accounts/login/", views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/login/", views.admin_login, name="admin-login"),  # before the admin's own login
     path("admin/", admin.site.urls),
     path("", include("corpus.urls")),
     path("", include("alignment.urls")),

@@ -3,9 +3,11 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,6 +54,19 @@ class ThrottledLoginView(auth_views.LoginView):
     def form_invalid(self, form):
         login_failed(username=self.request.POST.get("username", ""), address=client_address(self.request))
         return super().form_invalid(form)
+
+
+@login_not_required
+@never_cache
+def admin_login(request):
+    """/admin/login/ checks no password itself: it sends people to the site's login, which is
+    throttled, and then on to the admin page they asked for. (Django's admin login would be a
+    second, unthrottled door to the superuser's password.)"""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    query = urlencode({"next": target or reverse("admin:index")})
+    return HttpResponseRedirect(f"{reverse('login')}?{query}")
 
 
 @login_not_required
