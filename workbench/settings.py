@@ -154,10 +154,17 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )
-# Login throttling: this many failed logins per username or per address in the window are refused.
+# Login throttling (corpus.accounts): after this many failed logins of one username from one address in
+# the window, that pair is refused; after LOGIN_ADDRESS_FAILURE_LIMIT from one address, the address is.
+# A successful login clears its pair's failures.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# The client address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies that append to X-Forwarded-For,
+# the entry the outermost of them wrote (TRUST_X_FORWARDED_FOR=1, the older switch, means one proxy).
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("TRUST_X_FORWARDED_FOR", False) else "0")
+)
 
 # Upload limits: every upload path checks WORKBENCH_MAX_UPLOAD_BYTES itself with a clear error.
 WORKBENCH_MAX_UPLOAD_BYTES = int(os.environ.get("WORKBENCH_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from corpus.accounts import client_address, login_failed, login_refusal
+from corpus.accounts import client_address, login_failed, login_refusal, login_succeeded
 from corpus.selectors import documents_with_stats, language_progress
 
 
@@ -40,7 +40,7 @@ def home(request):
 
 @method_decorator(login_not_required, name="dispatch")
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login, refusing further attempts after too many failures per username or address."""
+    """Django's login, refusing further attempts after too many failures (see corpus.accounts.login_refusal)."""
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
@@ -50,6 +50,10 @@ class ThrottledLoginView(auth_views.LoginView):
             form.errors.clear()
             return self.render_to_response(self.get_context_data(form=form, throttled=refusal), status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        login_succeeded(username=self.request.POST.get("username", ""), address=client_address(self.request))
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         login_failed(username=self.request.POST.get("username", ""), address=client_address(self.request))
