@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "workbench.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "workbench.requestguard.RequestGuardMiddleware",
     "workbench.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,6 +171,8 @@ TRUSTED_PROXIES = int(
 WORKBENCH_MAX_UPLOAD_BYTES = int(os.environ.get("WORKBENCH_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES
+# API JSON bodies nest at most this deep (workbench.parsers); the API's own bodies nest 3 levels.
+WORKBENCH_JSON_MAX_DEPTH = int(os.environ.get("WORKBENCH_JSON_MAX_DEPTH", "32"))
 
 # Target languages the workbench translates into; the source language is Chinese.
 WORKBENCH_SOURCE_LANGUAGE = "zh"
@@ -187,7 +190,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "corpus.api.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "workbench.parsers.LimitedJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "corpus.api.schema.WorkbenchAutoSchema",
 }

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,25 +14,26 @@ from corpus.api import serializers as s
 from corpus.api.exceptions import ERROR_RESPONSES
 from corpus.errors import NotFound
 from corpus.models import ApiToken, Document, Segment, Translation
+from workbench.pagination import IntegerCursorPagination
 
 MAX_PAGE_SIZE = 500
 
 
-class PositionCursorPagination(CursorPagination):
+class PositionCursorPagination(IntegerCursorPagination):
     ordering = "position"
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
 
-class IdCursorPagination(CursorPagination):
+class IdCursorPagination(IntegerCursorPagination):
     ordering = "id"
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
 
-class NewestFirstPagination(CursorPagination):
+class NewestFirstPagination(IntegerCursorPagination):
     ordering = "-id"
     page_size = 100
     page_size_query_param = "page_size"

@@ -576,6 +576,8 @@ def read_jsonl(data: bytes, *, source_lang: str, target_lang: str) -> list[Impor
             obj = json.loads(line_text)
         except json.JSONDecodeError as exc:
             raise FormatError(f"JSONL line {number}: {exc.msg} (column {exc.colno})", line=number) from None
+        except RecursionError:
+            raise FormatError(f"JSONL line {number}: nested too deep", line=number) from None
         if not isinstance(obj, dict):
             raise FormatError(f"JSONL line {number}: expected an object", line=number)
         if "unit_id" not in obj and "next_cursor" in obj:
