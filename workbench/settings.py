@@ -174,6 +174,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES
 # API JSON bodies nest at most this deep (workbench.parsers); the API's own bodies nest 3 levels.
 WORKBENCH_JSON_MAX_DEPTH = int(os.environ.get("WORKBENCH_JSON_MAX_DEPTH", "32"))
 
+# One alignment (preview or apply) runs inside the request: its input is bounded (alignment/limits.py).
+WORKBENCH_ALIGN_MAX_CHARS = int(os.environ.get("WORKBENCH_ALIGN_MAX_CHARS", "200000"))
+WORKBENCH_ALIGN_MAX_SENTENCES = int(os.environ.get("WORKBENCH_ALIGN_MAX_SENTENCES", "2000"))
+WORKBENCH_ALIGN_MAX_CELLS = int(os.environ.get("WORKBENCH_ALIGN_MAX_CELLS", "300000"))
+
 # Target languages the workbench translates into; the source language is Chinese.
 WORKBENCH_SOURCE_LANGUAGE = "zh"
 WORKBENCH_TARGET_LANGUAGES = env_list("WORKBENCH_TARGET_LANGUAGES", "en,ko")

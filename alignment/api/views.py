@@ -7,7 +7,9 @@ from rest_framework.views import APIView
 
 from alignment import services
 from alignment.api import serializers as s
-from corpus.api.exceptions import ERROR_RESPONSES
+from alignment.limits import check_paste
+from corpus import permissions
+from corpus.api.exceptions import ERROR_RESPONSES, ErrorSerializer
 from corpus.api.serializers import TranslationSerializer
 from corpus.errors import InvalidInput
 from corpus.models import Document, Translation
@@ -29,13 +31,17 @@ class AlignmentView(APIView):
             "application/json": s.AlignmentRequestSerializer,
             "multipart/form-data": s.AlignmentRequestSerializer,
         },
-        responses=ERROR_RESPONSES | {200: s.AlignmentResultSerializer, 201: s.AlignmentResultSerializer},
+        responses=ERROR_RESPONSES
+        | {200: s.AlignmentResultSerializer, 201: s.AlignmentResultSerializer, 413: ErrorSerializer},
     )
     def post(self, request, document_id: int):
         document = get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
         serializer = s.AlignmentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # A preview costs as much as an apply: both need write access to the language.
+        services.validate_language(data["language"])
+        permissions.ensure(permissions.can_write(request.user, data["language"]))
         if data.get("file"):
             raw = data["file"].read(settings.WORKBENCH_MAX_UPLOAD_BYTES + 1)
             text = services.decode_upload(raw)
@@ -43,6 +49,7 @@ class AlignmentView(APIView):
             text = data["text"]
             if len(text.encode()) > settings.WORKBENCH_MAX_UPLOAD_BYTES:
                 raise InvalidInput("The translation is larger than the upload limit.")
+        check_paste(document=document, language=data["language"], text=text)
         plan = services.alignment_plan(document=document, language=data["language"], text=text)
         summary = plan.summary()
         code = status.HTTP_200_OK
