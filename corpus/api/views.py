@@ -11,8 +11,9 @@ from rest_framework.views import APIView
 
 from corpus import permissions, references, selectors, services, tokens
 from corpus.api import serializers as s
+from corpus.api.authentication import TokenAuthentication
 from corpus.api.exceptions import ERROR_RESPONSES
-from corpus.errors import NotFound
+from corpus.errors import ForbiddenAction, NotFound
 from corpus.models import ApiToken, Document, Segment, Translation
 from workbench.pagination import IntegerCursorPagination
 
@@ -346,7 +347,7 @@ class MeView(APIView):
 @extend_schema_view(
     list=extend_schema(summary="Your API tokens"),
     create=extend_schema(
-        summary="Create a token; the key is in this response only",
+        summary="Create a token; the key is in this response only (signed-in sessions only, not with a token)",
         request=s.TokenCreateSerializer,
         responses=ERROR_RESPONSES | {201: s.TokenCreatedSerializer},
     ),
@@ -364,6 +365,12 @@ class TokenViewSet(
         return ApiToken.objects.filter(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
+        # A token is made by a person: a token may not mint tokens that would outlive its revocation.
+        if isinstance(request.successful_authenticator, TokenAuthentication):
+            raise ForbiddenAction(
+                "Tokens are created by a signed-in person (the browser session or `manage.py api_token "
+                "create`), not with another token."
+            )
         serializer = s.TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = tokens.token_create(user=request.user, name=serializer.validated_data["name"])
