@@ -1,5 +1,7 @@
 """The site shell: home (the document list), login with throttling, liveness and readiness."""
 
+import logging
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_GET
 
 from corpus.accounts import client_address, login_failed, login_refusal, login_succeeded
 from corpus.selectors import documents_with_stats, language_progress
+
+logger = logging.getLogger("workbench.health")
 
 
 def home(request):
@@ -85,16 +89,18 @@ def health(request):
 @never_cache
 @require_GET
 def ready(request):
-    """Readiness: the database answers."""
+    """Readiness: the database answers. Callers (anonymous: a load balancer) learn only that it does
+    not; the error, which names the database's host, port and name, goes to the log."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # any database failure means not ready
         connection.close_if_unusable_or_obsolete()
-        return JsonResponse(
-            {"status": "unavailable", "database": str(error).splitlines()[0][:200]}, status=503
+        logger.warning(
+            "not ready: database unavailable: %s", str(error).splitlines()[0] if str(error) else error
         )
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
