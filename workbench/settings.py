@@ -65,8 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "workbench.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "workbench.requestguard.RequestGuardMiddleware",
     "workbench.middleware.SecurityHeadersMiddleware",
+    "workbench.requestguard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
