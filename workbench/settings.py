@@ -167,6 +167,15 @@ TRUSTED_PROXIES = int(
     os.environ.get("TRUSTED_PROXIES", "1" if env_bool("TRUST_X_FORWARDED_FOR", False) else "0")
 )
 
+# Mail is set up only with EMAIL_HOST; the password reset by mail exists only then (workbench.urls).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workbench@localhost")
+PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+
 # Upload limits: every upload path checks WORKBENCH_MAX_UPLOAD_BYTES itself with a clear error.
 WORKBENCH_MAX_UPLOAD_BYTES = int(os.environ.get("WORKBENCH_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
