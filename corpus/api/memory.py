@@ -16,6 +16,7 @@ from corpus.api.views import IdCursorPagination, visible_documents
 from corpus.errors import InvalidInput
 from corpus.models import GlossaryTerm, MemoryUnit, Segment
 from corpus.services import validate_language
+from workbench.queryparams import choice_param
 
 
 class MatchSerializer(serializers.Serializer):
@@ -135,6 +136,7 @@ class GlossaryImportSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Glossary terms",
+        responses=ERROR_RESPONSES | {200: GlossaryTermSerializer(many=True)},
         parameters=[
             OpenApiParameter("language", OpenApiTypes.STR),
             OpenApiParameter("status", OpenApiTypes.STR, enum=GlossaryTerm.Status.values),
@@ -165,10 +167,12 @@ class GlossaryViewSet(
     def get_queryset(self):
         queryset = GlossaryTerm.objects.all()
         params = self.request.query_params
-        if params.get("language"):
-            queryset = queryset.filter(language=params["language"])
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
+        language = choice_param(params, "language", settings.WORKBENCH_TARGET_LANGUAGES)
+        wanted = choice_param(params, "status", GlossaryTerm.Status.values)
+        if language:
+            queryset = queryset.filter(language=language)
+        if wanted:
+            queryset = queryset.filter(status=wanted)
         if params.get("q"):
             from django.db.models import Q
 

@@ -16,6 +16,7 @@ from corpus.api.exceptions import ERROR_RESPONSES
 from corpus.errors import ForbiddenAction, NotFound
 from corpus.models import ApiToken, Document, Segment, Translation
 from workbench.pagination import IntegerCursorPagination
+from workbench.queryparams import choice_param, id_param
 
 MAX_PAGE_SIZE = 500
 
@@ -203,7 +204,8 @@ class SegmentList(generics.ListAPIView):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Live translations, filterable",
+        summary="Live translations, filterable (an unknown filter value is a 400 naming it)",
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer(many=True)},
         parameters=[
             OpenApiParameter("document", OpenApiTypes.INT),
             OpenApiParameter("language", OpenApiTypes.STR),
@@ -240,12 +242,15 @@ class TranslationViewSet(
         if self.action == "list":
             params = self.request.query_params
             selectors.reject_nul(params)
-            if params.get("document", "").isdigit():
-                queryset = queryset.filter(document_id=int(params["document"]))
-            if params.get("language"):
-                queryset = queryset.filter(language=params["language"])
-            if params.get("status"):
-                queryset = queryset.filter(status=params["status"])
+            document = id_param(params, "document")
+            language = choice_param(params, "language", settings.WORKBENCH_TARGET_LANGUAGES)
+            wanted = choice_param(params, "status", Translation.Status.values)
+            if document is not None:
+                queryset = queryset.filter(document_id=document)
+            if language:
+                queryset = queryset.filter(language=language)
+            if wanted:
+                queryset = queryset.filter(status=wanted)
         return queryset
 
     def create(self, request, *args, **kwargs):
