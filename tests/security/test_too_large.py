@@ -49,3 +49,22 @@ def test_a_browser_body_over_the_limit_is_a_413_that_says_so(small_limit, client
 def test_a_body_within_the_limit_goes_through(small_limit, translator):
     response = api_client(translator).post("/api/v1/tokens/", {"name": "x" * 50}, format="json")
     assert response.status_code in {201, 403}, response.content  # 403: tokens need a session (finding 7)
+
+
+def test_a_json_body_without_a_length_is_still_read_only_up_to_the_limit(small_limit):
+    """A chunked body has no Content-Length to refuse up front: the parser stops at the limit, and
+    the request guard answers the error with the same 413."""
+    import io
+
+    from django.core.exceptions import RequestDataTooBig
+    from django.test import RequestFactory
+
+    from workbench.parsers import LimitedJSONParser
+    from workbench.requestguard import RequestGuardMiddleware
+
+    body = io.BytesIO(b'{"text": "' + b"x" * (LIMIT * 2) + b'"}')
+    with pytest.raises(RequestDataTooBig):
+        LimitedJSONParser().parse(body)
+    request = RequestFactory().post("/api/v1/translations/")
+    response = RequestGuardMiddleware(lambda r: None).process_exception(request, RequestDataTooBig("x"))
+    assert response.status_code == 413 and b'"too_large"' in response.content
