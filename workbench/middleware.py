@@ -36,7 +36,10 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming[:64] if incoming and incoming.isascii() else uuid.uuid4().hex
+        # Printable ASCII only: the id is echoed in a response header, where a control character
+        # makes gunicorn refuse the whole response.
+        printable = incoming.isascii() and incoming.isprintable()
+        request.id = incoming[:64] if incoming and printable else uuid.uuid4().hex
         started = time.perf_counter()
         response = self.get_response(request)
         duration = (time.perf_counter() - started) * 1000
