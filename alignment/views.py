@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from alignment import services
+from alignment.limits import PasteTooLarge, check_paste
 from corpus import permissions, selectors
 from corpus.errors import WorkbenchError
 from corpus.models import Document, Segment, Translation
@@ -101,8 +102,11 @@ def alignment_paste(request, document_id: int):
     upload = request.FILES.get("file")
     back = reverse("alignment:view", args=[document.pk]) + f"?language={language}"
     try:
+        # A preview costs as much as an apply: both need write access to the language.
+        permissions.ensure(permissions.can_write(request.user, language))
         if upload is not None:
             text = services.decode_upload(read_upload(upload))
+        check_paste(document=document, language=language, text=text)
         replace_submitted = request.POST.get("replace_submitted") == "1"
         plan = services.alignment_plan(
             document=document, language=language, text=text, replace_submitted=replace_submitted
@@ -117,6 +121,21 @@ def alignment_paste(request, document_id: int):
                 f"{summary['untranslated_segments']} segments left untranslated).",
             )
             return redirect(back)
+    except PasteTooLarge as error:
+        # The page again with the text kept, so that it can be cut down.
+        messages.error(request, error.message)
+        context = {
+            "document": document,
+            "language": language,
+            "languages": settings.WORKBENCH_TARGET_LANGUAGES,
+            "order": "document",
+            "units": _units(document, language, "document", request.user),
+            "can_write": True,
+            "low_score": LOW_SCORE,
+            "plan": None,
+            "text": text,
+        }
+        return render(request, "alignment/alignment.html", context, status=error.status)
     except WorkbenchError as error:
         messages.error(request, error.message)
         return redirect(back)

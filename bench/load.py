@@ -7,8 +7,9 @@ gunicorn (gthread, DEBUG=0, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,loca
 listens on a free port of 127.0.0.1 and works in the database ``workbench_bench_load``. With
 ``DATABASE_URL`` unset that database lives in a private embedded pgserver cluster in
 ``var/pgdata-bench/`` (not the shared ``.pgdata/``: the fault run restarts the cluster, which must not
-disturb anybody else's tests); with ``DATABASE_URL`` set it is created on that server, and
-``--restart-db`` restarts it with ``pg_ctlcluster --skip-systemctl-redirect 15 main``.
+disturb anybody else's tests); with ``DATABASE_URL`` set it is created on that server. ``--restart-db``
+only ever stops the private cluster this script started itself: with ``DATABASE_URL`` set it is
+refused (that server belongs to somebody else, often the system's PostgreSQL).
 
 The users: translators page through a document's segments and save (create a draft for an
 untranslated segment, or PATCH with the version they read, re-reading on 409; some submit), editors
@@ -109,26 +110,23 @@ class Server:
                 errors.seek(0)
                 raise RuntimeError(f"pg_ctl {' '.join(args)} failed: {errors.read()[-500:]}")
 
-    def stop(self) -> None:
-        if self.embedded:
-            self._pg_ctl("-w", "-m", "fast", "stop")
-        else:
-            subprocess.run(
-                ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "stop", "-m", "fast"],
-                check=True,
-                timeout=60,
+    def _ensure_own(self) -> None:
+        if not self.embedded:
+            raise RuntimeError(
+                "refusing to stop or start the server of DATABASE_URL: the bench only ever restarts the "
+                "private cluster it started itself"
             )
 
+    def stop(self) -> None:
+        self._ensure_own()
+        self._pg_ctl("-w", "-m", "fast", "stop")
+
     def start(self) -> None:
-        if self.embedded:
-            # The arguments pgserver itself starts the cluster with: no TCP, a unix socket only.
-            self._pg_ctl(
-                "-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.pgdata / "log"), "start"
-            )
-        else:
-            subprocess.run(
-                ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "start"], check=True, timeout=60
-            )
+        self._ensure_own()
+        # The arguments pgserver itself starts the cluster with: no TCP, a unix socket only.
+        self._pg_ctl(
+            "-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.pgdata / "log"), "start"
+        )
 
     def running(self) -> bool:
         if not self.embedded:
@@ -782,6 +780,11 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=5, help="seconds PostgreSQL stays down")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
     options = parser.parse_args()
+    if options.restart_db and os.environ.get("DATABASE_URL"):
+        parser.error(
+            "--restart-db restarts only the private cluster this script starts itself; unset "
+            "DATABASE_URL (the server it names is never stopped)"
+        )
 
     server = Server()
     try:

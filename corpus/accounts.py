@@ -39,34 +39,64 @@ def account_create(
 
 
 def client_address(request) -> str | None:
-    """The client's address; behind a proxy that sets X-Forwarded-For, its first hop when trusted."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.TRUST_X_FORWARDED_FOR else ""
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    return address or None
+    """The client's address. Directly exposed (``TRUSTED_PROXIES=0``, the default) it is the peer,
+    ``REMOTE_ADDR``. Behind N trusted proxies that each append the address they saw to
+    X-Forwarded-For, it is the N-th entry from the right: the one the outermost trusted proxy wrote.
+    Entries further left were sent by the client and can be anything, so they are never used."""
+    import ipaddress
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    address = remote
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            address = hops[-proxies] if len(hops) >= proxies else hops[0]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        try:
+            return str(ipaddress.ip_address(remote))
+        except ValueError:
+            return None
+
+
+def _login_key(username: str) -> str:
+    return (username or "")[:150].lower()
 
 
 def login_refusal(*, username: str, address: str | None) -> str:
-    """Why a login attempt is refused right now ("" when it may go ahead)."""
+    """Why a login attempt is refused right now ("" when it may go ahead).
+
+    Failures count per (username, address) pair, ``LOGIN_FAILURE_LIMIT`` in the window, so a guesser
+    locks only their own pair and never the other people at that address (a whole office behind one
+    proxy); and per address at the higher ``LOGIN_ADDRESS_FAILURE_LIMIT``, so one address cannot spray
+    guesses over many usernames."""
     from datetime import timedelta
 
-    from django.db.models import Q
     from django.utils import timezone
 
     from corpus.models import LoginFailure
 
     since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     recent = LoginFailure.objects.filter(at__gte=since)
-    condition = Q(username=username.lower())
-    if address:
-        condition |= Q(address=address)
-    failures = recent.filter(condition).count()
-    if failures >= settings.LOGIN_FAILURE_LIMIT:
-        minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
-        return f"Too many failed logins; try again in {minutes} minutes."
+    minutes = settings.LOGIN_FAILURE_WINDOW_SECONDS // 60
+    pair = recent.filter(username=_login_key(username), address=address)
+    if pair.count() >= settings.LOGIN_FAILURE_LIMIT:
+        return f"Too many failed logins for this account; try again in {minutes} minutes."
+    if address and recent.filter(address=address).count() >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        return f"Too many failed logins from your address; try again in {minutes} minutes."
     return ""
 
 
 def login_failed(*, username: str, address: str | None) -> None:
     from corpus.models import LoginFailure
 
-    LoginFailure.objects.create(username=(username or "")[:150].lower(), address=address)
+    LoginFailure.objects.create(username=_login_key(username), address=address)
+
+
+def login_succeeded(*, username: str, address: str | None) -> None:
+    """A successful login clears the failures of its (username, address) pair, and only those."""
+    from corpus.models import LoginFailure
+
+    LoginFailure.objects.filter(username=_login_key(username), address=address).delete()

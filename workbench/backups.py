@@ -5,6 +5,7 @@ and restore servers 9.2 and newer) and fall back to the ones on PATH."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -64,33 +65,47 @@ def backup(path: Path) -> Path:
     return path
 
 
+# A plain PostgreSQL identifier: pg_restore would read anything with "=" or a URI scheme as a connection
+# string, and CREATE DATABASE would take it as a name (a database called "postgres://...").
+DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
 def restore(path: Path, *, database: str | None = None) -> str:
     """Restore ``path`` into ``database`` (default: the configured one), replacing what is there.
-    A database that does not exist yet is created."""
+    A database that does not exist yet is created, and dropped again when the restore fails."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"{path}: no such backup file.")
+    if database is not None and not DATABASE_NAME.fullmatch(database):
+        raise BackupError(
+            f"{database[:80]!r} is not a database name: give a plain name such as workbench_restored "
+            "(letters, digits and underscores, at most 63, not starting with a digit)."
+        )
     name = database or settings.DATABASES["default"]["NAME"]
-    _ensure_database(name)
-    _run(
-        [
-            tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            f"--dbname={name}",
-            str(path),
-        ],
-        connection_env(name),
-    )
+    created = _ensure_database(name)
+    try:
+        _run(
+            [
+                tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                f"--dbname={name}",
+                str(path),
+            ],
+            connection_env(name),
+        )
+    except BaseException:
+        if created:
+            _drop_database(name)
+        raise
     return name
 
 
-def _ensure_database(name: str) -> None:
+def _admin_connection():
     import psycopg2
-    from psycopg2 import sql
 
     env = connection_env("postgres")
     connection = psycopg2.connect(
@@ -100,11 +115,32 @@ def _ensure_database(name: str) -> None:
         user=env.get("PGUSER"),
         password=env.get("PGPASSWORD"),
     )
+    connection.autocommit = True
+    return connection
+
+
+def _ensure_database(name: str) -> bool:
+    """Creates the database when it does not exist; True when it was created here."""
+    from psycopg2 import sql
+
+    connection = _admin_connection()
     try:
-        connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if cursor.fetchone() is not None:
+                return False
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return True
+    finally:
+        connection.close()
+
+
+def _drop_database(name: str) -> None:
+    from psycopg2 import sql
+
+    connection = _admin_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     finally:
         connection.close()

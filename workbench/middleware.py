@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger("workbench.requests")
 
@@ -35,7 +36,10 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming[:64] if incoming and incoming.isascii() else uuid.uuid4().hex
+        # Printable ASCII only: the id is echoed in a response header, where a control character
+        # makes gunicorn refuse the whole response.
+        printable = incoming.isascii() and incoming.isprintable()
+        request.id = incoming[:64] if incoming and printable else uuid.uuid4().hex
         started = time.perf_counter()
         response = self.get_response(request)
         duration = (time.perf_counter() - started) * 1000
@@ -120,7 +124,8 @@ def _connection_lost(exception) -> bool:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy (no inline scripts) and Permissions-Policy on every response."""
+    """Content-Security-Policy (no inline scripts) and Permissions-Policy on every response;
+    ``Cache-Control: no-store`` on every API response (user data: no shared or browser cache keeps it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -129,6 +134,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        if request.path_info.startswith("/api/"):
+            patch_cache_control(response, no_store=True)
         return response
 
 

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "workbench.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "workbench.middleware.SecurityHeadersMiddleware",
+    "workbench.requestguard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workbench.middleware.ApiNotFoundMiddleware",
@@ -161,15 +162,38 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )
-# Login throttling: this many failed logins per username or per address in the window are refused.
+# Login throttling (corpus.accounts): after this many failed logins of one username from one address in
+# the window, that pair is refused; after LOGIN_ADDRESS_FAILURE_LIMIT from one address, the address is.
+# A successful login clears its pair's failures.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# The client address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies that append to X-Forwarded-For,
+# the entry the outermost of them wrote (TRUST_X_FORWARDED_FOR=1, the older switch, means one proxy).
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("TRUST_X_FORWARDED_FOR", False) else "0")
+)
+
+# Mail is set up only with EMAIL_HOST; the password reset by mail exists only then (workbench.urls).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workbench@localhost")
+PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
 
 # Upload limits: every upload path checks WORKBENCH_MAX_UPLOAD_BYTES itself with a clear error.
 WORKBENCH_MAX_UPLOAD_BYTES = int(os.environ.get("WORKBENCH_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = WORKBENCH_MAX_UPLOAD_BYTES
+# API JSON bodies nest at most this deep (workbench.parsers); the API's own bodies nest 3 levels.
+WORKBENCH_JSON_MAX_DEPTH = int(os.environ.get("WORKBENCH_JSON_MAX_DEPTH", "32"))
+
+# One alignment (preview or apply) runs inside the request: its input is bounded (alignment/limits.py).
+WORKBENCH_ALIGN_MAX_CHARS = int(os.environ.get("WORKBENCH_ALIGN_MAX_CHARS", "200000"))
+WORKBENCH_ALIGN_MAX_SENTENCES = int(os.environ.get("WORKBENCH_ALIGN_MAX_SENTENCES", "2000"))
+WORKBENCH_ALIGN_MAX_CELLS = int(os.environ.get("WORKBENCH_ALIGN_MAX_CELLS", "300000"))
 
 # Target languages the workbench translates into; the source language is Chinese.
 WORKBENCH_SOURCE_LANGUAGE = "zh"
@@ -187,7 +211,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "workbench.parsers.LimitedJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "api.schema.WorkbenchAutoSchema",
 }

@@ -1,19 +1,25 @@
 """The site shell: home (the document list), login with throttling, liveness and readiness."""
 
+import logging
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from corpus.accounts import client_address, login_failed, login_refusal
+from corpus.accounts import client_address, login_failed, login_refusal, login_succeeded
 from corpus.errors import WorkbenchError
 from corpus.permissions import is_editor
 from corpus.selectors import documents_with_stats, language_progress
 from exchange.sources import document_upload
+
+logger = logging.getLogger("workbench.health")
 
 
 def home(request):
@@ -35,7 +41,7 @@ def home(request):
 
 @method_decorator(login_not_required, name="dispatch")
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login, refusing further attempts after too many failures per username or address."""
+    """Django's login, refusing further attempts after too many failures (see corpus.accounts.login_refusal)."""
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
@@ -46,9 +52,26 @@ class ThrottledLoginView(auth_views.LoginView):
             return self.render_to_response(self.get_context_data(form=form, throttled=refusal), status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        login_succeeded(username=self.request.POST.get("username", ""), address=client_address(self.request))
+        return super().form_valid(form)
+
     def form_invalid(self, form):
         login_failed(username=self.request.POST.get("username", ""), address=client_address(self.request))
         return super().form_invalid(form)
+
+
+@login_not_required
+@never_cache
+def admin_login(request):
+    """/admin/login/ checks no password itself: it sends people to the site's login, which is
+    throttled, and then on to the admin page they asked for. (Django's admin login would be a
+    second, unthrottled door to the superuser's password.)"""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = ""
+    query = urlencode({"next": target or reverse("admin:index")})
+    return HttpResponseRedirect(f"{reverse('login')}?{query}")
 
 
 @login_not_required
@@ -63,16 +86,18 @@ def health(request):
 @never_cache
 @require_GET
 def ready(request):
-    """Readiness: the database answers."""
+    """Readiness: the database answers. Callers (anonymous: a load balancer) learn only that it does
+    not; the error, which names the database's host, port and name, goes to the log."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # any database failure means not ready
         connection.close_if_unusable_or_obsolete()
-        return JsonResponse(
-            {"status": "unavailable", "database": str(error).splitlines()[0][:200]}, status=503
+        logger.warning(
+            "not ready: database unavailable: %s", str(error).splitlines()[0] if str(error) else error
         )
+        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

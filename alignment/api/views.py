@@ -6,8 +6,11 @@ from rest_framework.views import APIView
 
 from alignment import services
 from alignment.api import serializers as s
-from api.exceptions import ERROR_RESPONSES
+from alignment.limits import check_paste
+from api.exceptions import ERROR_RESPONSES, ErrorSerializer
 from api.serializers import TranslationSerializer
+from corpus import permissions
+from corpus.languages import validate_language
 from corpus.models import Document, Translation
 from corpus.uploads import check_size, read_upload
 
@@ -28,18 +31,23 @@ class AlignmentView(APIView):
             "application/json": s.AlignmentRequestSerializer,
             "multipart/form-data": s.AlignmentRequestSerializer,
         },
-        responses=ERROR_RESPONSES | {200: s.AlignmentResultSerializer, 201: s.AlignmentResultSerializer},
+        responses=ERROR_RESPONSES
+        | {200: s.AlignmentResultSerializer, 201: s.AlignmentResultSerializer, 413: ErrorSerializer},
     )
     def post(self, request, document_id: int):
         document = get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
         serializer = s.AlignmentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # A preview costs as much as an apply: both need write access to the language.
+        validate_language(data["language"])
+        permissions.ensure(permissions.can_write(request.user, data["language"]))
         if data.get("file"):
             text = services.decode_upload(read_upload(data["file"]))
         else:
             text = data["text"]
             check_size(len(text.encode()))
+        check_paste(document=document, language=data["language"], text=text)
         plan = services.alignment_plan(
             document=document,
             language=data["language"],

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import ERROR_RESPONSES
+from api.queryparams import choice_param
 from corpus import permissions
 from corpus.errors import InvalidInput
 from corpus.languages import validate_language
@@ -139,6 +140,7 @@ class GlossaryImportSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Glossary terms",
+        responses=ERROR_RESPONSES | {200: GlossaryTermSerializer(many=True)},
         parameters=[
             OpenApiParameter("language", OpenApiTypes.STR),
             OpenApiParameter("status", OpenApiTypes.STR, enum=GlossaryTerm.Status.values),
@@ -169,10 +171,12 @@ class GlossaryViewSet(
     def get_queryset(self):
         queryset = GlossaryTerm.objects.all()
         params = self.request.query_params
-        if params.get("language"):
-            queryset = queryset.filter(language=params["language"])
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
+        language = choice_param(params, "language", settings.WORKBENCH_TARGET_LANGUAGES)
+        wanted = choice_param(params, "status", GlossaryTerm.Status.values)
+        if language:
+            queryset = queryset.filter(language=language)
+        if wanted:
+            queryset = queryset.filter(status=wanted)
         if params.get("q"):
             from django.db.models import Q
 

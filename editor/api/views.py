@@ -6,15 +6,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alignment import references
 from api import serializers as s
+from api.authentication import TokenAuthentication
 from api.exceptions import ERROR_RESPONSES
+from api.pagination import IntegerCursorPagination
+from api.queryparams import choice_param, id_param
 from corpus import permissions, selectors, tokens
-from corpus.errors import NotFound
+from corpus.errors import ForbiddenAction, NotFound
 from corpus.languages import validate_language
 from corpus.models import ApiToken, Document, Segment, Translation
 from exchange.sources import document_upload
@@ -23,21 +25,21 @@ from translations import services
 MAX_PAGE_SIZE = 500
 
 
-class PositionCursorPagination(CursorPagination):
+class PositionCursorPagination(IntegerCursorPagination):
     ordering = "position"
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
 
-class IdCursorPagination(CursorPagination):
+class IdCursorPagination(IntegerCursorPagination):
     ordering = "id"
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
 
-class NewestFirstPagination(CursorPagination):
+class NewestFirstPagination(IntegerCursorPagination):
     ordering = "-id"
     page_size = 100
     page_size_query_param = "page_size"
@@ -206,7 +208,8 @@ class SegmentList(generics.ListAPIView):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Live translations, filterable",
+        summary="Live translations, filterable (an unknown filter value is a 400 naming it)",
+        responses=ERROR_RESPONSES | {200: s.TranslationSerializer(many=True)},
         parameters=[
             OpenApiParameter("document", OpenApiTypes.INT),
             OpenApiParameter("language", OpenApiTypes.STR),
@@ -243,12 +246,15 @@ class TranslationViewSet(
         if self.action == "list":
             params = self.request.query_params
             selectors.reject_nul(params)
-            if params.get("document", "").isdigit():
-                queryset = queryset.filter(document_id=int(params["document"]))
-            if params.get("language"):
-                queryset = queryset.filter(language=params["language"])
-            if params.get("status"):
-                queryset = queryset.filter(status=params["status"])
+            document = id_param(params, "document")
+            language = choice_param(params, "language", settings.WORKBENCH_TARGET_LANGUAGES)
+            wanted = choice_param(params, "status", Translation.Status.values)
+            if document is not None:
+                queryset = queryset.filter(document_id=document)
+            if language:
+                queryset = queryset.filter(language=language)
+            if wanted:
+                queryset = queryset.filter(status=wanted)
         return queryset
 
     def create(self, request, *args, **kwargs):
@@ -354,7 +360,7 @@ class MeView(APIView):
 @extend_schema_view(
     list=extend_schema(summary="Your API tokens"),
     create=extend_schema(
-        summary="Create a token; the key is in this response only",
+        summary="Create a token; the key is in this response only (signed-in sessions only, not with a token)",
         request=s.TokenCreateSerializer,
         responses=ERROR_RESPONSES | {201: s.TokenCreatedSerializer},
     ),
@@ -372,6 +378,12 @@ class TokenViewSet(
         return ApiToken.objects.filter(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
+        # A token is made by a person: a token may not mint tokens that would outlive its revocation.
+        if isinstance(request.successful_authenticator, TokenAuthentication):
+            raise ForbiddenAction(
+                "Tokens are created by a signed-in person (the browser session or `manage.py api_token "
+                "create`), not with another token."
+            )
         serializer = s.TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = tokens.token_create(user=request.user, name=serializer.validated_data["name"])

@@ -7,9 +7,11 @@ and raises ``FormatError`` (a ``ValueError``) with a message saying what is wron
 - bytes that are not UTF-8 (TSV and JSONL always; XML when it declares UTF-8 or declares nothing):
   the byte offset and line of the first bad byte (or "truncated" when the data ends inside a character);
 - XML with a DOCTYPE that declares entities (XXE, billion laughs) or that references entities:
-  refused before or right after parsing, never expanded. A plain ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">``
-  is accepted (the DTD is not loaded). The parser never resolves entities, never touches the network,
-  never loads a DTD and keeps libxml2's size limits (``huge_tree=False``);
+  refused before or right after parsing, never expanded. A DOCTYPE that names an external DTD
+  (``SYSTEM`` or ``PUBLIC`` id, even ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">``) is refused too: libxml2
+  would open a local file it names. Only a bare ``<!DOCTYPE tmx>`` is accepted. The parser never
+  resolves entities, never touches the network, loads no DTD (its resolver answers every request with
+  nothing) and keeps libxml2's size limits (``huge_tree=False``);
 - malformed or truncated XML: lxml's message with line and column;
 - a file whose languages do not match the requested pair (``en``, ``en-US``, ``EN_us`` all match
   ``en``: the primary language subtag is compared, case-insensitively);
@@ -68,6 +70,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_EXTERNAL_ID = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 
 
@@ -149,8 +152,25 @@ def _check_languages(
 # --- safe XML -----------------------------------------------------------------------------------
 
 
+class _LoadNothing(etree.Resolver):
+    """Answers every request for an external resource (DTD, entity) with an empty document, so
+    libxml2 never opens a file or a URL, whatever the document names."""
+
+    def resolve(self, system_url, public_id, context):
+        return self.resolve_string("", context)
+
+
+def _external_dtd_refused(what: str, named: str, line: int | None) -> FormatError:
+    where = f", line {line}" if line else ""
+    return FormatError(
+        f"{what} file refused: its DOCTYPE names an external DTD ({named}{where}); external DTDs and "
+        "entities are never loaded. Remove the DOCTYPE line and import it again.",
+        line=line,
+    )
+
+
 def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -161,6 +181,8 @@ def _safe_parser() -> etree.XMLParser:
         remove_pis=True,
         collect_ids=False,
     )
+    parser.resolvers.add(_LoadNothing())
+    return parser
 
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
@@ -190,6 +212,10 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
                     line=line,
                     offset=entity.start(),
                 )
+            external = _EXTERNAL_ID.match(data, doctype.start())
+            if external is not None:
+                kind = external.group(1).decode("ascii").upper()
+                raise _external_dtd_refused(what, f"a {kind} id", _line_at(data, doctype.start()))
     try:
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as exc:
@@ -197,6 +223,9 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
         where = f"line {line}" + (f", column {column}" if column else "")
         raise FormatError(f"malformed {what} file: {exc.msg} ({where})", line=line) from None
     tree = root.getroottree()
+    if tree.docinfo.system_url or tree.docinfo.public_id:  # authoritative, whatever the encoding
+        ids = (("PUBLIC", tree.docinfo.public_id), ("SYSTEM", tree.docinfo.system_url))
+        raise _external_dtd_refused(what, " ".join(f'{k} "{v}"' for k, v in ids if v), None)
     dtd = tree.docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise FormatError(
@@ -547,6 +576,8 @@ def read_jsonl(data: bytes, *, source_lang: str, target_lang: str) -> list[Impor
             obj = json.loads(line_text)
         except json.JSONDecodeError as exc:
             raise FormatError(f"JSONL line {number}: {exc.msg} (column {exc.colno})", line=number) from None
+        except RecursionError:
+            raise FormatError(f"JSONL line {number}: nested too deep", line=number) from None
         if not isinstance(obj, dict):
             raise FormatError(f"JSONL line {number}: expected an object", line=number)
         if "unit_id" not in obj and "next_cursor" in obj:
