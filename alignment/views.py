@@ -13,7 +13,7 @@ from alignment import services
 from alignment.limits import PasteTooLarge, check_paste
 from corpus import permissions, selectors
 from corpus.errors import WorkbenchError
-from corpus.models import Document, Segment, Translation
+from corpus.models import Document, Translation
 from corpus.uploads import read_upload
 
 LOW_SCORE = services.LOW_SCORE
@@ -34,12 +34,12 @@ def _language(request) -> str:
 
 def _units(document: Document, language: str, order: str, user) -> list[dict]:
     """The units of the language with the fixes ``user`` may make on each (asked of the permission module)."""
-    segments = dict(Segment.objects.filter(document=document).values_list("position", "text"))
     translations = list(
         selectors.live_translations(document.pk, language)
         .select_related("updated_by")
         .order_by("first_position")
     )
+    sources = selectors.span_sources(document.pk, [(t.first_position, t.last_position) for t in translations])
     units = []
     for index, translation in enumerate(translations):
         previous = translations[index - 1] if index else None
@@ -53,9 +53,7 @@ def _units(document: Document, language: str, order: str, user) -> list[dict]:
         units.append(
             {
                 "translation": translation,
-                "source": "".join(
-                    segments[p] for p in range(translation.first_position, translation.last_position + 1)
-                ),
+                "source": sources[(translation.first_position, translation.last_position)],
                 "sentences": sentences,
                 "positions": list(range(translation.first_position + 1, translation.last_position + 1)),
                 "previous": previous,
@@ -139,10 +137,12 @@ def alignment_paste(request, document_id: int):
     except WorkbenchError as error:
         messages.error(request, error.message)
         return redirect(back)
-    segments = dict(Segment.objects.filter(document=document).values_list("position", "text"))
+    sources = selectors.span_sources(
+        document.pk, [(u.first, u.last) for u in plan.units if u.first is not None]
+    )
     for unit in plan.units:
         if unit.first is not None:
-            unit.source = "".join(segments[p] for p in range(unit.first, unit.last + 1))
+            unit.source = sources[(unit.first, unit.last)]
     context = {
         "document": document,
         "language": language,

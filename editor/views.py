@@ -363,11 +363,7 @@ def source_parts(text: str, hits: list) -> list[dict]:
 def cell_matches(request, document_id: int, language: str, position: int):
     document = _document(request, document_id)
     cell = _cell(document, language, position, 1)
-    source = "".join(
-        Segment.objects.filter(document=document, position__range=(cell.first, cell.last))
-        .order_by("position")
-        .values_list("text", flat=True)
-    )
+    source = selectors.span_source(document.pk, cell.first, cell.last)
     matches = memory.lookup(source, language, limit=3)
     return render(
         request,

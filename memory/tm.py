@@ -23,8 +23,9 @@ from django.db.models import Q
 from rapidfuzz.distance import Levenshtein
 
 from corpus.errors import InvalidInput
-from corpus.models import MemoryUnit, Segment, Translation
+from corpus.models import MemoryUnit, Translation
 from corpus.segmentation import is_word, words
+from corpus.selectors import span_source
 
 MIN_SCORE = 20
 CANDIDATES = 150
@@ -115,14 +116,7 @@ def memory_sync(translation: Translation, *, source: str | None = None) -> None:
         MemoryUnit.objects.filter(translation=translation).delete()
         return
     if source is None:
-        source = "".join(
-            Segment.objects.filter(
-                document_id=translation.document_id,
-                position__range=(translation.first_position, translation.last_position),
-            )
-            .order_by("position")
-            .values_list("text", flat=True)
-        )
+        source = span_source(translation.document_id, translation.first_position, translation.last_position)
     MemoryUnit.objects.update_or_create(
         translation=translation,
         defaults={

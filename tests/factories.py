@@ -14,6 +14,8 @@ from exchange.sources import document_import
 _counter = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
 # Gold data shipped inside the repository (CC BY-SA 3.0, see its README): tests read nothing outside it.
+# A source whose second line is the Korean translation of its title.
+KOREAN_SOURCE = "全球治理需要多边合作\n글로벌 거버넌스는 다자 협력이 필요하다\n第一句话。\n".encode()
 PUD = Path(__file__).resolve().parent / "data" / "pud-zh-ko-en"
 
 
