@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from corpus.models import Document, Revision, Segment, Translation
 
-STATUSES = [choice.value for choice in Translation.Status]
+STATUSES = list(Translation.REVIEW_ORDER)
 STATUS_FILTER_CHOICES = [*STATUSES, "untranslated"]
 # Findings that come from outside quality's checks.
 EXTRA_CHECK_CODES = {"alignment": "target sentences without source were joined to this unit by the aligner"}
@@ -46,7 +46,7 @@ class LanguageProgress:
 
     def bar(self) -> list[tuple[str, float, int]]:
         """(status, percent, segments) in the order a progress bar shows them."""
-        order = ["approved", "submitted", "draft", "rejected"]
+        order = reversed(Translation.REVIEW_ORDER)  # the most reviewed first
         parts = [(status, self.percent(status), self.segments_by_status.get(status, 0)) for status in order]
         return [*parts, ("untranslated", self.percent("untranslated"), self.untranslated)]
 

@@ -28,9 +28,10 @@ from django.db import connection, transaction
 
 from corpus.errors import InvalidInput
 from exchange.formats import WRITERS, ExportUnit
+from translations import workflow
 
 PAIRS = {"zh-en": ("zh", "en"), "zh-ko": ("zh", "ko"), "en-ko": ("en", "ko")}
-STATUSES = {"draft", "submitted", "approved", "rejected"}
+STATUSES = frozenset(workflow.STATUS_ORDER)
 FETCH = 2000
 SNAPSHOT = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 CURSOR_PREFIX = "v1."

@@ -44,7 +44,7 @@ WHO: dict[str, Callable[[object, Translation], Decision]] = {
 }
 
 # From least to most reviewed: the order of filters, progress bars and exports.
-STATUS_ORDER: tuple[str, ...] = (Status.DRAFT, Status.REJECTED, Status.SUBMITTED, Status.APPROVED)
+STATUS_ORDER: tuple[str, ...] = Translation.REVIEW_ORDER
 STATUSES = frozenset(STATUS_ORDER)
 
 # What an alignment may replace without being asked; submitted text needs an explicit choice, and

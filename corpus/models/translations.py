@@ -18,6 +18,10 @@ class Translation(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
+    # From least to most reviewed: the order of filters, progress bars and exports. The transitions
+    # between these statuses are in translations.workflow, which re-exports this order.
+    REVIEW_ORDER = ("draft", "rejected", "submitted", "approved")
+
     class Origin(models.TextChoices):
         TYPED = "typed", "Typed"
         ALIGNED = "aligned", "Aligned"

@@ -11,6 +11,8 @@ from alignment import services as alignment
 from corpus.errors import ForbiddenAction, InvalidInput, InvalidTransition
 from corpus.models import AuditEvent, Revision, Translation
 from corpus.selectors import history
+from exchange import exports
+from exchange.formats import units as format_units
 from exchange.sources import document_import
 from tests.factories import KOREAN_SOURCE, PUD, api_client, assert_error, make_document, make_user
 from translations import kernel, services, workflow
@@ -63,6 +65,9 @@ def test_the_transition_table_is_the_documented_workflow():
         (Status.APPROVED, Action.REOPEN): Status.SUBMITTED,
     }
     assert set(workflow.STATUS_ORDER) == set(Status.values)
+    # the pure format library repeats the values (it imports no Django): they must agree
+    assert set(format_units.STATUSES) == set(workflow.STATUS_ORDER)
+    assert frozenset(workflow.STATUS_ORDER) == exports.STATUSES
 
 
 @pytest.mark.django_db
