@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alignment.aligner import Bead, align
+from alignment.language import language_mismatch
 from alignment.splitting import split_sentences
 from corpus import assessment, memory, permissions
 from corpus.errors import InvalidInput, InvalidSpan, SourceImportError
@@ -114,6 +115,8 @@ def _anchors(approved: list[Translation], sentences: list[str]) -> list[tuple[ra
 
 def alignment_plan(*, document: Document, language: str, text: str) -> AlignmentPlan:
     validate_language(language)
+    if mismatch := language_mismatch(text, language):
+        raise InvalidInput(mismatch, detail={"field": "text"})
     sentences = split_sentences(text, language)
     if not sentences:
         raise InvalidInput("The translation has no sentences to align.", detail={"field": "text"})
