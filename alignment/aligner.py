@@ -95,6 +95,12 @@ SECOND_PASS_BAND = 4  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
 BASELINE_FACTOR = 0.7  # unaligned sentences: coverage expected of unrelated pairs, times this
 BASELINE_MARGIN = 0.0
+LOCATE_FACTOR = 3  # locate the pasted stretch first when the source has more sentences than
+LOCATE_MIN_SOURCE = 600  # LOCATE_FACTOR x the target's plus this many
+LOCATE_MAX_STRIDE = 16  # read at most every 16th source sentence while locating
+LOCATE_SAMPLES_PER_STRIDE = 100  # the stride is the target's sentences / 100 (at most 16)
+LOCATE_RATE = 2.0  # source sentences per target sentence a gap may have before it costs
+LOCATE_GAP_COST = 0.1  # per unexplained source sentence between two chain points
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -786,12 +792,115 @@ def align(
     ``anchors``: fixed ``(src_range, tgt_range)`` pairs the alignment must pass through (``range``
     objects or ``(start, stop)`` tuples, stop exclusive, or lists of ids); each becomes one bead
     with score 1.0 and the gaps between them are aligned independently.
+
+    A target much shorter than the source (a chapter pasted into a book) is first located in the
+    source (``locate``); only that stretch, widened by a margin, is aligned, and the rest of the
+    source comes out as 1-0 beads.
     """
     n, m = len(src), len(tgt)
     fixed = _normalise_anchors(anchors, n, m)
+    tgt_tokens = [_tokens(text, tgt_lang, src_lang) for text in tgt]
+    stretch = None
+    if m and n > LOCATE_FACTOR * m + LOCATE_MIN_SOURCE:
+        stretch = locate(src, tgt_tokens, src_lang=src_lang, tgt_lang=tgt_lang)
+    if stretch is None:
+        return _align_whole(src, tgt, src_lang, tgt_lang, fixed, tgt_tokens)
+    a, b = stretch
+    for a0, a1, _b0, _b1 in fixed:  # fixed anchors stay inside the aligned stretch
+        if a1 > a0:
+            a, b = min(a, a0), max(b, a1)
+    inner = _align_whole(
+        src[a:b], tgt, src_lang, tgt_lang, [(a0 - a, a1 - a, b0, b1) for a0, a1, b0, b1 in fixed], tgt_tokens
+    )
+    before = [Bead((i,), (), 0.5) for i in range(a)]
+    after = [Bead((i,), (), 0.5) for i in range(b, n)]
+    shifted = [Bead(tuple(i + a for i in bead.src), bead.tgt, bead.score) for bead in inner]
+    return before + shifted + after
+
+
+def locate(
+    src: Sequence[str], tgt_tokens: list[list[_Token]], *, src_lang: str, tgt_lang: str
+) -> tuple[int, int] | None:
+    """The stretch ``(start, stop)`` of ``src`` that the target translates, or None if unsure.
+
+    One pass over the source, reading every ``stride``-th sentence (``stride`` grows with the
+    target, so a long paste reads a sample of the source and a short one reads all of it): each
+    read sentence is tokenized, the target sentences sharing its rare features (features of at
+    most ``RARE_FEATURE_DF`` target sentences) are scored by the share of both sentences' tokens
+    they cover, and the best two become candidate pairs.
+    The heaviest increasing chain of candidates is cut into its densest run (a maximum-sum run
+    where source gaps not explained by the target gap cost ``LOCATE_GAP_COST`` each), and the run
+    is widened by what the target has before its first and after its last point, at the run's
+    sentence rate, plus a margin. Time is linear in the source (a fraction of it tokenized) plus
+    the target; memory holds the target's index and a few candidates per read sentence.
+    """
+    n, m = len(src), len(tgt_tokens)
+    stride = max(1, min(LOCATE_MAX_STRIDE, m // LOCATE_SAMPLES_PER_STRIDE))
+    index: dict[str, list[int]] = defaultdict(list)
+    tgt_features = []
+    for t, tokens in enumerate(tgt_tokens):
+        features = {feature for token in tokens for feature in token.features}
+        tgt_features.append(features)
+        for feature in features:
+            index[feature].append(t)
+    rare = {feature: ts for feature, ts in index.items() if len(ts) <= RARE_FEATURE_DF}
+    candidates: list[tuple[int, int, float]] = []
+    for s in range(0, n, stride):
+        tokens = _tokens(src[s], src_lang, tgt_lang)
+        src_features = {feature for token in tokens for feature in token.features}
+        hits: Counter[int] = Counter()
+        for feature in src_features:
+            for t in rare.get(feature, ()):
+                hits[t] += 1
+        scored = []
+        for t, _count in hits.most_common(6):
+            shared = src_features & tgt_features[t]
+            covered = sum(1 for token in tokens if shared.intersection(token.features))
+            covered += sum(1 for token in tgt_tokens[t] if shared.intersection(token.features))
+            total = len(tokens) + len(tgt_tokens[t])
+            if covered >= 2 and covered / total >= 0.3:
+                scored.append((covered / total * (1 + math.log(covered)), t))
+        scored.sort(reverse=True)
+        candidates.extend((s, t, weight) for weight, t in scored[:2])
+    chain = _chain(candidates, 0, m)
+    if len(chain) < 3:
+        return None
+    weights = {(s, t): weight for s, t, weight in candidates}
+    best, best_run = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for k, (s, t) in enumerate(chain):
+        if k:
+            ps, pt = chain[k - 1]
+            unexplained = (s - ps) - LOCATE_RATE * (t - pt) - 2 * stride - 10
+            total -= LOCATE_GAP_COST * max(0.0, unexplained)
+        if total <= 0:
+            total, start = 0.0, k
+        total += weights[(s, t)]
+        if total > best:
+            best, best_run = total, (start, k)
+    first, last = best_run
+    if last - first < 2:
+        return None
+    (s_lo, t_lo), (s_hi, t_hi) = chain[first], chain[last]
+    rate = min(4.0, max(0.25, (s_hi - s_lo + 1) / (t_hi - t_lo + 1)))
+    margin = 2 * stride + 20
+    a = max(0, s_lo - int(1.5 * rate * t_lo) - margin)
+    b = min(n, s_hi + 1 + int(1.5 * rate * (m - 1 - t_hi)) + margin)
+    return (a, b) if b - a < n else None
+
+
+def _align_whole(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    fixed: list[tuple[int, int, int, int]],
+    tgt_tokens: list[list[_Token]],
+) -> list[Bead]:
+    n, m = len(src), len(tgt)
     model = _Model(
         src_tokens=[_tokens(text, src_lang, tgt_lang) for text in src],
-        tgt_tokens=[_tokens(text, tgt_lang, src_lang) for text in tgt],
+        tgt_tokens=tgt_tokens,
         src_len=[_length(text) for text in src],
         tgt_len=[_length(text) for text in tgt],
     )
