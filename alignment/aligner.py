@@ -21,9 +21,13 @@ How a bead is scored (higher is better, summed over the beads of a path):
   first pass, both from the first pass's beads in the second), scored ``log(2 (1 - Phi(|delta|)))``
   with weight ``LENGTH_WEIGHT``.
 - Coverage is corrected by what unrelated sentence pairs cover (``baseline``, measured on pairs
-  taken at a fixed stride through the document), so an aligned pair must beat chance.
-- A prior per bead type (1-1 free; merges, insertions and deletions pay). A 1-0 bead where the
-  target has not begun or has ended (a partial translation) pays only ``EDGE_NULL_PRIOR``.
+  taken at a fixed stride through the document), so an aligned pair must beat chance. A token
+  facing k sentences of the other side is covered by chance with ``1 - (1 - baseline) ** k``, so
+  a merge does not gain from the chance matches its extra sentence brings.
+- A prior per bead type: 1-1 free; merges pay a log-probability learned from the bead types of
+  the development sets' gold (``DEV_BEAD_COUNTS``, ``learned_priors``); insertions and deletions
+  pay ``NULL_PRIORS``. A 1-0 bead where the target has not begun or has ended (a partial
+  translation) pays only ``EDGE_NULL_PRIOR``.
 
 Search: candidate anchors (sentence pairs sharing rare features, scored by coverage) are chained by a
 weighted longest increasing subsequence; the dynamic programme runs inside a band around the chain,
@@ -58,21 +62,47 @@ class Bead:
     score: float
 
 
-# (source sentences, target sentences) -> prior (a log-probability-like penalty).
-BEAD_PRIORS: dict[tuple[int, int], float] = {
-    (1, 1): 0.0,
-    (1, 0): -3.0,
-    (0, 1): -3.0,
-    (1, 2): -2.0,
-    (2, 1): -2.0,
-    (2, 2): -9.0,
-    (1, 3): -4.0,
-    (3, 1): -4.0,
-    (1, 4): -6.0,
-    (4, 1): -6.0,
-    (2, 3): -9.0,
-    (3, 2): -9.0,
+# How often each merge type occurs in the gold of the development sets (MAC-Dev and Text+Berg
+# pooled, a-b and b-a counted together since the direction depends on the language pair): the
+# priors of merge beads are learned from these counts (``learned_priors``). Re-estimating them per
+# document from the first pass was tried and lost on MAC-Dev and the zh-ko merge set: the first
+# pass under-counts merges, so the second pass would find fewer still.
+DEV_BEAD_COUNTS: dict[tuple[int, int], float] = {
+    (1, 1): 1510,
+    (1, 2): 247,
+    (2, 1): 247,
+    (2, 2): 37,
+    (1, 3): 46,
+    (3, 1): 46,
+    (1, 4): 16,
+    (4, 1): 16,
+    (2, 3): 9.5,
+    (3, 2): 9.5,
 }
+PRIOR_SCALE = 1.4  # prior = PRIOR_SCALE x log-probability ratio (in units of lexical coverage)
+NULL_PRIORS = {(1, 0): -3.0, (0, 1): -3.0}  # a sentence left out (tuned by hand on the dev sets)
+
+
+def learned_priors(counts: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """Bead priors: ``NULL_PRIORS`` for insertions and deletions, merges from observed counts.
+
+    For a merge type a-b with probability p (among beads with both sides), the prior is
+    ``PRIOR_SCALE * (log p - (a + b) / 2 * log p11)``: a log-probability where each sentence the
+    bead covers is charged what a 1-1 bead charges per sentence, so 1-1 scores 0 and a path's
+    total does not depend on how many beads it has except through the types chosen.
+    """
+    total = sum(counts.get(kind, 0.0) for kind in DEV_BEAD_COUNTS)
+    log_p11 = math.log(counts[(1, 1)] / total)
+    priors = {(1, 1): 0.0, **NULL_PRIORS}
+    for kind in DEV_BEAD_COUNTS:
+        if kind != (1, 1):
+            p = max(counts.get(kind, 0.0), 1e-3) / total
+            priors[kind] = PRIOR_SCALE * (math.log(p) - (kind[0] + kind[1]) / 2 * log_p11)
+    return priors
+
+
+# (source sentences, target sentences) -> prior (a log-probability-like penalty; 1-1 is 0).
+BEAD_PRIORS: dict[tuple[int, int], float] = learned_priors(DEV_BEAD_COUNTS)
 EDGE_NULL_PRIOR = -1.0  # a 1-0 bead before or after the whole target (partial translation)
 FIRST_PASS_TYPES = frozenset({(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2)})
 LEXICAL_WEIGHT = 1.0
@@ -93,7 +123,7 @@ FULL_MATRIX_CELLS = 20_000
 BAND = 8  # half-width of the band around the anchor chain
 SECOND_PASS_BAND = 4  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
-BASELINE_FACTOR = 0.7  # unaligned sentences: coverage expected of unrelated pairs, times this
+BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pairs, times this
 BASELINE_MARGIN = 0.0
 LOCATE_FACTOR = 3  # locate the pasted stretch first when the source has more sentences than
 LOCATE_MIN_SOURCE = 600  # LOCATE_FACTOR x the target's plus this many
@@ -373,12 +403,9 @@ class _Model:
 
     def lexical(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Covered token weight, minus what unrelated sentences of this size would cover."""
-        total = -self.baseline * (
-            self.src_weight_prefix[i1]
-            - self.src_weight_prefix[i0]
-            + self.tgt_weight_prefix[j1]
-            - self.tgt_weight_prefix[j0]
-        )
+        total = -self.chance(j1 - j0) * (
+            self.src_weight_prefix[i1] - self.src_weight_prefix[i0]
+        ) - self.chance(i1 - i0) * (self.tgt_weight_prefix[j1] - self.tgt_weight_prefix[j0])
         key = (j0 << 4) | (j1 - j0)
         for s in range(i0, i1):
             row = self.src_cover.get(s)
@@ -404,6 +431,12 @@ class _Model:
                 found = row[key] = _weigh(mask, self.tgt_weights[t])
             total += found
         return total
+
+    def chance(self, sentences: int) -> float:
+        """Coverage expected by chance of a token facing ``sentences`` unrelated sentences."""
+        if sentences <= 1:
+            return self.baseline
+        return 1 - (1 - self.baseline) ** sentences
 
     def length_logp(self, i0: int, i1: int, j0: int, j1: int) -> float:
         ls = (self.src_prefix[i1] - self.src_prefix[i0]) * self.ratio
