@@ -123,6 +123,9 @@ FULL_MATRIX_CELLS = 20_000
 BAND = 8  # half-width of the band around the anchor chain
 SECOND_PASS_BAND = 4  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
+LEXICON = "ibm1"  # how the second pass learns word translations from the first: "ibm1" or "dice"
+IBM1_ITERATIONS = 5
+IBM1_MIN_PROB = 0.3
 BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pairs, times this
 BASELINE_MARGIN = 0.0
 LOCATE_FACTOR = 3  # locate the pasted stretch first when the source has more sentences than
@@ -135,6 +138,8 @@ LOCATE_GAP_COST = 0.1  # per unexplained source sentence between two chain point
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+# mecab-ko tags of content morphemes: nouns, roots, verb and adjective stems, adverbs, numerals
+KOREAN_CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "XR", "VV", "VA", "MAG", "MM", "SH"})
 _PUNCT_FEATURES = {
     "?": "q:?",
     "？": "q:?",
@@ -209,8 +214,9 @@ def _chinese_tokens(text: str, other: str) -> list[_Token]:
             if len(reading) < 2:
                 tokens.append(_Token(word, ()))
                 continue
-            bigrams = {"h:" + reading[k : k + 2] for k in range(len(reading) - 1)}
-            tokens.append(_Token(word, tuple(sorted(bigrams))))
+            features = {"h:" + reading[k : k + 2] for k in range(len(reading) - 1)}
+            features.add("k:" + reading)
+            tokens.append(_Token(word, tuple(sorted(features))))
             continue
         features = {"w:" + s for s in lexicon.translations(word)}
         known = bool(features)
@@ -246,16 +252,26 @@ def _english_tokens(text: str) -> list[_Token]:
 
 
 def _korean_tokens(text: str) -> list[_Token]:
+    """Korean content morphemes (mecab-ko), else Hangul words; Latin words as in English.
+
+    A morpheme's features are its Hangul syllable bigrams and the morpheme itself (``k:``), so a
+    Sino-Korean word matches a Chinese word's reading exactly and compounds match in part;
+    particles and endings are not tokens. It is also the key the second pass learns translations
+    for, so native words (verbs, adverbs) can be learned from the document pair.
+    """
     tokens: list[_Token] = []
     for word in _WORD.findall(text):
-        if word.isdigit():
-            continue
-        if _LATIN.search(word):
+        if _LATIN.search(word) and not word.isdigit():
             tokens.append(_Token(lexicon.fold(word), tuple(_latin_features(word))))
+    morphemes = lexicon.korean_morphemes(text)
+    if morphemes is None:  # no analyser: every Hangul run is a word
+        morphemes = [(hangul, "NNG") for hangul in _HANGUL_WORD.findall(text)]
+    for morpheme, tag in morphemes:
+        if tag not in KOREAN_CONTENT_TAGS or not _HANGUL_WORD.fullmatch(morpheme):
             continue
-        for hangul in _HANGUL_WORD.findall(word):
-            bigrams = {"h:" + hangul[k : k + 2] for k in range(len(hangul) - 1)}
-            tokens.append(_Token(hangul[:2], tuple(sorted(bigrams))))
+        features = {"h:" + morpheme[k : k + 2] for k in range(len(morpheme) - 1)}
+        features.add("k:" + morpheme)
+        tokens.append(_Token(morpheme, tuple(sorted(features))))
     return tokens
 
 
@@ -729,19 +745,33 @@ def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
 
 
 def _learn_lexicon(model: _Model, beads: Iterable[tuple]) -> None:
-    """Dice association between source token keys and target token keys over the aligned beads."""
-    pair_counts: Counter[tuple[str, str]] = Counter()
-    src_counts: Counter[str] = Counter()
-    tgt_counts: Counter[str] = Counter()
+    """Word translations learned on the document pair itself, from the first pass's beads.
+
+    ``LEXICON == "ibm1"``: IBM Model 1 translation probabilities t(target key | source key),
+    estimated by EM over the beads (each bead a sentence pair, with a NULL source word), started
+    from uniform; a source key learns the target keys with t >= ``IBM1_MIN_PROB`` (at most three).
+    EM explains away: a frequent target word shared by many beads does not become the translation
+    of every rare source word, as it does with co-occurrence counts. ``"dice"``: the Dice
+    coefficient of co-occurrence over the beads (>= 0.5, seen twice).
+    """
+    pairs = []
     for a0, a1, b0, b1 in beads:
         if a1 == a0 or b1 == b0:
             continue
         src_keys = {token.key for s in range(a0, a1) for token in model.src_tokens[s]}
         tgt_keys = {token.key for t in range(b0, b1) for token in model.tgt_tokens[t]}
+        if src_keys and tgt_keys and len(src_keys) * len(tgt_keys) <= 4000:
+            pairs.append((src_keys, tgt_keys))
+    if LEXICON == "ibm1":
+        model.learned = _ibm1(pairs)
+        return
+    pair_counts: Counter[tuple[str, str]] = Counter()
+    src_counts: Counter[str] = Counter()
+    tgt_counts: Counter[str] = Counter()
+    for src_keys, tgt_keys in pairs:
         src_counts.update(src_keys)
         tgt_counts.update(tgt_keys)
-        if len(src_keys) * len(tgt_keys) <= 4000:
-            pair_counts.update((s, t) for s in src_keys for t in tgt_keys)
+        pair_counts.update((s, t) for s in src_keys for t in tgt_keys)
     best: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for (s, t), count in pair_counts.items():
         if count < 2:
@@ -752,6 +782,47 @@ def _learn_lexicon(model: _Model, beads: Iterable[tuple]) -> None:
     model.learned = {
         s: tuple("L:" + t for _d, t in sorted(found, reverse=True)[:3]) for s, found in best.items()
     }
+
+
+def _ibm1(pairs: list[tuple[set[str], set[str]]]) -> dict[str, tuple[str, ...]]:
+    null = "\0"
+    frequency: Counter[str] = Counter()
+    for src_keys, _tgt_keys in pairs:
+        frequency.update(src_keys)
+    # t[e][f], started uniform over the target keys each source key co-occurs with
+    table: dict[str, dict[str, float]] = defaultdict(dict)
+    for src_keys, tgt_keys in pairs:
+        for e in (*src_keys, null):
+            row = table[e]
+            for f in tgt_keys:
+                row[f] = 1.0
+    for row in table.values():
+        norm = 1.0 / len(row)
+        for f in row:
+            row[f] = norm
+    for _iteration in range(IBM1_ITERATIONS):
+        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for src_keys, tgt_keys in pairs:
+            sources = (*src_keys, null)
+            rows = [table[e] for e in sources]
+            for f in tgt_keys:
+                weights = [row[f] for row in rows]
+                total = sum(weights)
+                if total <= 0:
+                    continue
+                for e, weight in zip(sources, weights, strict=True):
+                    counts[e][f] += weight / total
+        for e, row in counts.items():
+            norm = sum(row.values())
+            table[e] = {f: value / norm for f, value in row.items()}
+    learned = {}
+    for e, row in table.items():
+        if e == null or frequency[e] < 2:
+            continue
+        found = sorted(((p, f) for f, p in row.items() if p >= IBM1_MIN_PROB), reverse=True)[:3]
+        if found:
+            learned[e] = tuple("L:" + f for _p, f in found)
+    return learned
 
 
 def _initial_ratio(
