@@ -139,7 +139,10 @@ def test_partial_translation_zh_ko_middle_article():
     assert all(bead.tgt == () for bead in outside)
 
 
-@pytest.mark.parametrize(("src", "tgt", "src_lang", "tgt_lang"), [("zh.txt", "en.txt", "zh", "en")])
+@pytest.mark.parametrize(
+    ("src", "tgt", "src_lang", "tgt_lang"),
+    [("zh.txt", "en.txt", "zh", "en"), ("zh.txt", "ko.txt", "zh", "ko"), ("en.txt", "ko.txt", "en", "ko")],
+)
 def test_pud_zh_en_strict_f1(src, tgt, src_lang, tgt_lang):
     folder = PUD
     source, target = load(folder, src, tgt)
