@@ -130,6 +130,7 @@ BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pai
 BASELINE_MARGIN = 0.0
 LOCATE_FACTOR = 3  # locate the pasted stretch first when the source has more sentences than
 LOCATE_MIN_SOURCE = 600  # LOCATE_FACTOR x the target's plus this many
+LOCATE_FALLBACK_CELLS = 2_000_000  # beyond this source x target size, an unlocated paste is not aligned
 LOCATE_MAX_STRIDE = 16  # read at most every 16th source sentence while locating
 LOCATE_SAMPLES_PER_STRIDE = 100  # the stride is the target's sentences / 100 (at most 16)
 LOCATE_RATE = 2.0  # source sentences per target sentence a gap may have before it costs
@@ -899,7 +900,9 @@ def align(
 
     A target much shorter than the source (a chapter pasted into a book) is first located in the
     source (``locate``); only that stretch, widened by a margin, is aligned, and the rest of the
-    source comes out as 1-0 beads.
+    source comes out as 1-0 beads. When it cannot be located and the two are large (more than
+    ``LOCATE_FALLBACK_CELLS`` sentence pairs, no fixed anchors), nothing is aligned: every
+    sentence comes out as a 1-0 or 0-1 bead with score 0.
     """
     n, m = len(src), len(tgt)
     fixed = _normalise_anchors(anchors, n, m)
@@ -907,6 +910,10 @@ def align(
     stretch = None
     if m and n > LOCATE_FACTOR * m + LOCATE_MIN_SOURCE:
         stretch = locate(src, tgt_tokens, src_lang=src_lang, tgt_lang=tgt_lang)
+        if stretch is None and not fixed and n * m > LOCATE_FALLBACK_CELLS:
+            # Nothing in a long source matches a long paste: aligning it all anyway would cost
+            # minutes and gigabytes and give nonsense, so nothing is aligned.
+            return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
     if stretch is None:
         return _align_whole(src, tgt, src_lang, tgt_lang, fixed, tgt_tokens)
     a, b = stretch

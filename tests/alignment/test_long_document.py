@@ -79,3 +79,12 @@ def test_a_partial_korean_paste_leaves_the_rest_untranslated():
     src, tgt, gold = partial(pud("zh")[:300], pud("ko")[:300], 100, 200)
     beads = align(src, tgt, src_lang="zh", tgt_lang="ko")
     assert [(bead.src, bead.tgt) for bead in beads] == gold
+
+
+def test_a_long_paste_found_nowhere_in_a_long_document_is_not_aligned():
+    zh, en = pud("zh"), pud("en")
+    src, _offset = long_document([], zh[:500], total=5000)
+    beads = align(src, en[500:1000], src_lang="zh", tgt_lang="en")
+    assert [(bead.src, bead.tgt) for bead in beads] == [((i,), ()) for i in range(5000)] + [
+        ((), (j,)) for j in range(500)
+    ]
