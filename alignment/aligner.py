@@ -134,6 +134,8 @@ LOCATE_FALLBACK_CELLS = 2_000_000  # beyond this source x target size, an unloca
 LOCATE_MAX_STRIDE = 16  # read at most every 16th source sentence while locating
 LOCATE_SAMPLES_PER_STRIDE = 100  # the stride is the target's sentences / 100 (at most 16)
 LOCATE_RATE = 2.0  # source sentences per target sentence a gap may have before it costs
+LOCATE_MIN_DENSITY = 0.15  # share of the sentences read along the run that must be chain points
+LOCATE_MIN_SPAN = 20  # target sentences the densest run must span (half the target if shorter)
 LOCATE_GAP_COST = 0.1  # per unexplained source sentence between two chain points
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -508,7 +510,7 @@ def _candidate_pairs(model: _Model, i0: int, i1: int, j0: int, j1: int) -> list[
             for t in rare.get(feature, ()):
                 hits[t] += 1
         scored = []
-        for t, _count in hits.most_common(6):
+        for t, _count in sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:6]:
             total = model.src_count[s] + model.tgt_count[t]
             if not total:
                 continue
@@ -940,8 +942,10 @@ def locate(
     most ``RARE_FEATURE_DF`` target sentences) are scored by the share of both sentences' tokens
     they cover, and the best two become candidate pairs.
     The heaviest increasing chain of candidates is cut into its densest run (a maximum-sum run
-    where source gaps not explained by the target gap cost ``LOCATE_GAP_COST`` each), and the run
-    is widened by what the target has before its first and after its last point, at the run's
+    where sentences of one side's gap not explained by the other side's gap cost
+    ``LOCATE_GAP_COST`` each); a run spanning fewer than ``LOCATE_MIN_SPAN`` target sentences, or
+    where fewer than ``LOCATE_MIN_DENSITY`` of the sentences read are chain points, is no evidence
+    (chance matches chain too). The run is widened by what the target has before its first and after its last point, at the run's
     sentence rate, plus a margin. Time is linear in the source (a fraction of it tokenized) plus
     the target; memory holds the target's index and a few candidates per read sentence.
     """
@@ -964,7 +968,7 @@ def locate(
             for t in rare.get(feature, ()):
                 hits[t] += 1
         scored = []
-        for t, _count in hits.most_common(6):
+        for t, _count in sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:6]:
             shared = src_features & tgt_features[t]
             covered = sum(1 for token in tokens if shared.intersection(token.features))
             covered += sum(1 for token in tgt_tokens[t] if shared.intersection(token.features))
@@ -982,15 +986,20 @@ def locate(
     for k, (s, t) in enumerate(chain):
         if k:
             ps, pt = chain[k - 1]
-            unexplained = (s - ps) - LOCATE_RATE * (t - pt) - 2 * stride - 10
-            total -= LOCATE_GAP_COST * max(0.0, unexplained)
+            # sentences of either side the other side's gap does not account for
+            unexplained = max(0.0, (s - ps) - LOCATE_RATE * (t - pt) - 2 * stride - 10)
+            unexplained += max(0.0, (t - pt) - LOCATE_RATE * (s - ps) - 10)
+            total -= LOCATE_GAP_COST * unexplained
         if total <= 0:
             total, start = 0.0, k
         total += weights[(s, t)]
         if total > best:
             best, best_run = total, (start, k)
     first, last = best_run
-    if last - first < 2:
+    if last - first < 2 or chain[last][1] - chain[first][1] < min(LOCATE_MIN_SPAN, m // 2):
+        return None
+    read = (chain[last][0] - chain[first][0]) / stride + 1  # source sentences read along the run
+    if last - first + 1 < LOCATE_MIN_DENSITY * read:
         return None
     (s_lo, t_lo), (s_hi, t_hi) = chain[first], chain[last]
     rate = min(4.0, max(0.25, (s_hi - s_lo + 1) / (t_hi - t_lo + 1)))
