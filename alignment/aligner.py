@@ -108,6 +108,7 @@ FIRST_PASS_TYPES = frozenset({(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3
 LEXICAL_WEIGHT = 1.0
 LENGTH_WEIGHT = 0.4
 LENGTH_FLOOR = -30.0  # log-probability floor of the length model (heavier tails than Gaussian)
+LENGTH_MIN_BEADS = 20
 TRIM = 1.0  # fraction of first-pass beads kept to estimate the length variance
 NUMBER_WEIGHT = 2  # a number counts as this many tokens
 DEFAULT_RATIO = {  # target characters per source character (non-space), a prior for short texts
@@ -731,11 +732,20 @@ def _estimate_baseline(model: _Model) -> None:
 
 
 def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
-    pairs = [
-        (sum(model.src_len[a0:a1]), sum(model.tgt_len[b0:b1]))
-        for a0, a1, b0, b1 in beads
-        if a1 > a0 and b1 > b0
+    """Ratio and variance of the length model from the first pass's confident 1-1 beads.
+
+    Confident: more lexical coverage than chance. With fewer than ``LENGTH_MIN_BEADS`` of them,
+    every bead with both sides is used.
+    """
+    beads = [bead for bead in beads if bead[1] > bead[0] and bead[3] > bead[2]]
+    confident = [
+        bead
+        for bead in beads
+        if bead[1] - bead[0] == 1 and bead[3] - bead[2] == 1 and model.lexical(*bead) > 0
     ]
+    if len(confident) >= LENGTH_MIN_BEADS:
+        beads = confident
+    pairs = [(sum(model.src_len[a0:a1]), sum(model.tgt_len[b0:b1])) for a0, a1, b0, b1 in beads]
     src_total = sum(s for s, _t in pairs)
     tgt_total = sum(t for _s, t in pairs)
     if len(pairs) < 5 or not src_total or not tgt_total:
