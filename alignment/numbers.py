@@ -29,7 +29,7 @@ _WORD_SCALES = {
     "mrd": 10**9,
 }
 
-_ARABIC = r"\d+(?:[,.'’ ]\d{3})*(?:[.,]\d+)?"
+_ARABIC = r"\d+(?:[,.'’ ]\d{3}(?!\d))*(?:[.,]\d+)?"
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS)
 _NUMBER = re.compile(
     rf"(?P<arabic>{_ARABIC})\s*(?P<scale>[万萬亿億만억조천백십]+|(?:hundred|thousand|million|billion|trillion|"

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from alignment.aligner import Bead, align
+from alignment.language import language_mismatch
 from alignment.splitting import joiner, split_sentences
 from corpus.errors import InvalidInput
 from corpus.languages import validate_language
@@ -111,6 +112,8 @@ def alignment_plan(
     *, document: Document, language: str, text: str, replace_submitted: bool = False
 ) -> AlignmentPlan:
     validate_language(language)
+    if mismatch := language_mismatch(text, language):
+        raise InvalidInput(mismatch, detail={"field": "text"})
     sentences = split_sentences(text, language)
     if not sentences:
         raise InvalidInput("The translation has no sentences to align.", detail={"field": "text"})

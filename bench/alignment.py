@@ -1,12 +1,20 @@
 """Sentence-aligner benchmark: quality per gold set, time, peak memory and scaling.
 
-    .venv/bin/python bench/alignment.py [--data DIR] [--sets mac,berg,pud-zh-en,...] [--no-scaling]
+    .venv/bin/python bench/alignment.py [--data DIR] [--sets mac,berg,pud-zh-en,...] [--no-scaling] [--no-long]
 
 Each measurement runs in a fresh subprocess (``--one NAME``) so that its time includes importing
 and loading the dictionaries (jieba, CC-CEDICT, Hanja) and its peak RSS is its own. Wall time
 depends on what else runs on the machine; CPU time (process_time, one thread) is the figure to
 compare with a budget "on one core". Quality is
 computed by ``alignment.evaluation.evaluate``, the code behind ``manage.py align_eval``.
+Synthetic sets built from PUD by ``alignment.synthetic`` (deterministic): ``zh-ko-merge`` (adjacent
+sentences of an article joined on the Korean side, the Chinese side or both: 1-2, 2-1, 2-2 beads) and
+``zh-ko-partial`` (the Korean of sentences 300-699 only, against all 1,000 Chinese sentences).
+Long document: MAC-Dev chapters 001-005 in English against a 32,000-sentence Chinese document in
+which their Chinese sits in the middle (the filler drawn from chapter 006 and the PUD Chinese), and
+the same chapters aligned alone; after a warm-up, CPU time of the alignment, then its peak of Python
+allocations (tracemalloc) in a second run; the ratios long/alone are printed with the budget
+(time <= 2x, memory <= 1.5x, recall within 0.02).
 Scaling: the MAC-Dev chapters concatenated 1x, 2x and 4x are aligned after a warm-up (dictionaries
 loaded), timed, then aligned again under tracemalloc for the peak of Python allocations.
 """
@@ -32,6 +40,10 @@ SETS = {
     "pud-zh-ko": ("pud-zh-ko-en/zh.txt", "pud-zh-ko-en/ko.txt", "pud-zh-ko-en/gold.align", "zh", "ko"),
     "pud-en-ko": ("pud-zh-ko-en/en.txt", "pud-zh-ko-en/ko.txt", "pud-zh-ko-en/gold.align", "en", "ko"),
 }
+SYNTHETIC = ("zh-ko-merge", "zh-ko-partial")
+LONG_TOTAL = 32_000
+LONG_CHAPTERS = ("001", "002", "003", "004", "005")
+FILLER_CHAPTER = "006"
 
 
 def _setup() -> None:
@@ -56,6 +68,94 @@ def run_set(name: str, data: Path) -> dict:
         "lax": [scores.lax_precision, scores.lax_recall, scores.lax_f1],
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time(),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _pud(data: Path, name: str) -> list[str]:
+    from alignment.evaluation import read_lines
+
+    return read_lines(data / "pud-zh-ko-en" / name)
+
+
+def run_synthetic(name: str, data: Path) -> dict:
+    started = time.perf_counter()
+    _setup()
+    from alignment import synthetic
+    from alignment.aligner import align
+    from alignment.evaluation import score_documents
+
+    zh, ko = _pud(data, "zh.txt"), _pud(data, "ko.txt")
+    if name == "zh-ko-merge":
+        articles = [sent_id[:6] for sent_id in _pud(data, "sent_ids.txt")]
+        src, tgt, gold = synthetic.merged(zh, ko, src_lang="zh", tgt_lang="ko", articles=articles)
+    else:
+        src, tgt, gold = synthetic.partial(zh, ko, 300, 700)
+    beads = align(src, tgt, src_lang="zh", tgt_lang="ko")
+    scores = score_documents([(gold, [(bead.src, bead.tgt) for bead in beads])])
+    return {
+        "set": name,
+        "strict": [scores.strict_precision, scores.strict_recall, scores.strict_f1],
+        "lax": [scores.lax_precision, scores.lax_recall, scores.lax_f1],
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time(),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _chapters(data: Path, names) -> tuple[list[str], list[str], list]:
+    from alignment.evaluation import read_beads, read_lines
+
+    folder = data / "zh-en-mac-dev"
+    src: list[str] = []
+    tgt: list[str] = []
+    gold = []
+    for name in names:
+        s0, t0 = len(src), len(tgt)
+        src += read_lines(folder / "zh" / name)
+        tgt += read_lines(folder / "en" / name)
+        gold += [
+            (tuple(s + s0 for s in a), tuple(t + t0 for t in b))
+            for a, b in read_beads(folder / "gold" / name)
+        ]
+    return src, tgt, gold
+
+
+def run_long(kind: str, data: Path) -> dict:
+    """MAC-Dev chapters 001-005: alone, or in the middle of a 32,000-sentence document."""
+    import tracemalloc
+
+    _setup()
+    from alignment import synthetic
+    from alignment.aligner import align
+    from alignment.evaluation import read_lines, score_documents
+
+    src, tgt, gold = _chapters(data, LONG_CHAPTERS)
+    if kind == "long":
+        filler = read_lines(data / "zh-en-mac-dev" / "zh" / FILLER_CHAPTER) + _pud(data, "zh.txt")
+        document, offset = synthetic.long_document(src, filler, total=LONG_TOTAL)
+        gold = [(tuple(s + offset for s in a), b) for a, b in gold]
+        inside = {s for a, _b in gold for s in a}
+        gold += [((s,), ()) for s in range(len(document)) if s not in inside]
+        src = document
+    align(src[:50], tgt[:60], src_lang="zh", tgt_lang="en")  # warm-up: dictionaries loaded
+    started, cpu_started = time.perf_counter(), time.process_time()
+    beads = align(src, tgt, src_lang="zh", tgt_lang="en")
+    seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
+    scores = score_documents([(gold, [(bead.src, bead.tgt) for bead in beads])])
+    tracemalloc.start()
+    align(src, tgt, src_lang="zh", tgt_lang="en")
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "set": kind,
+        "sentences": [len(src), len(tgt)],
+        "strict": [scores.strict_precision, scores.strict_recall, scores.strict_f1],
+        "lax": [scores.lax_precision, scores.lax_recall, scores.lax_f1],
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "peak_alloc_mb": peak / 2**20,
         "peak_rss_mb": _peak_rss_mb(),
     }
 
@@ -102,15 +202,24 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--sets", default=",".join([*SETS, *SYNTHETIC]))
     parser.add_argument("--no-scaling", action="store_true")
+    parser.add_argument("--no-long", action="store_true")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--long", help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if not options.data.is_dir():
-        sys.exit(f"alignment data not found at {options.data} (use --data)")
+        sys.exit(
+            f"alignment data not found at {options.data}: the gold sets (MAC-Dev, Text+Berg, PUD) are "
+            "not part of the repository; give their folder with --data"
+        )
     if options.one:
-        print(json.dumps(run_set(options.one, options.data)))
+        run = run_synthetic if options.one in SYNTHETIC else run_set
+        print(json.dumps(run(options.one, options.data)))
+        return
+    if options.long:
+        print(json.dumps(run_long(options.long, options.data)))
         return
     if options.scale:
         print(json.dumps(run_scaling(options.scale, options.data)))
@@ -129,6 +238,8 @@ def main() -> None:
             f"{result['seconds']:6.2f}s {result['cpu_seconds']:6.2f}s {result['peak_rss_mb']:5.0f}MB",
             flush=True,
         )
+    if not options.no_long:
+        _print_long(data)
     if options.no_scaling:
         return
     print("\nscaling: MAC-Dev chapters concatenated (dictionaries loaded before timing)")
@@ -146,6 +257,33 @@ def main() -> None:
         f"{results[4]['cpu_seconds'] / results[2]['cpu_seconds']:.2f} CPU   "
         f"alloc(4x)/alloc(2x) = {results[4]['peak_alloc_mb'] / results[2]['peak_alloc_mb']:.2f}   "
         f"(input ratio 2.00)"
+    )
+
+
+def _print_long(data: list[str]) -> None:
+    print(
+        f"\nlong document: MAC-Dev {'+'.join(LONG_CHAPTERS)} (en) alone, and inside {LONG_TOTAL:,} zh sentences"
+    )
+    results = {}
+    for kind in ("alone", "long"):
+        result = results[kind] = _subprocess(["--long", kind, *data])
+        sp, sr, sf = result["strict"]
+        _lp, lr, _lf = result["lax"]
+        print(
+            f"  {kind:6} {result['sentences'][0]:6d} x {result['sentences'][1]:5d}  strict P {sp:.3f} R {sr:.3f} "
+            f"F1 {sf:.3f}  lax R {lr:.3f}  CPU {result['cpu_seconds']:6.2f}s  "
+            f"peak alloc {result['peak_alloc_mb']:6.1f}MB  peak RSS {result['peak_rss_mb']:5.0f}MB",
+            flush=True,
+        )
+    long, alone = results["long"], results["alone"]
+    time_ratio = long["cpu_seconds"] / alone["cpu_seconds"]
+    memory_ratio = long["peak_alloc_mb"] / alone["peak_alloc_mb"]
+    rss_ratio = long["peak_rss_mb"] / alone["peak_rss_mb"]
+    recall_gap = alone["strict"][1] - long["strict"][1]
+    print(
+        f"  long/alone: time {time_ratio:.2f} (<= 2: {'ok' if time_ratio <= 2 else 'FAIL'})  "
+        f"memory {memory_ratio:.2f} alloc, {rss_ratio:.2f} RSS (<= 1.5: {'ok' if memory_ratio <= 1.5 else 'FAIL'})  "
+        f"strict recall {-recall_gap:+.3f} (within 0.02: {'ok' if recall_gap <= 0.02 else 'FAIL'})"
     )
 
 

@@ -139,7 +139,10 @@ def test_partial_translation_zh_ko_middle_article():
     assert all(bead.tgt == () for bead in outside)
 
 
-@pytest.mark.parametrize(("src", "tgt", "src_lang", "tgt_lang"), [("zh.txt", "en.txt", "zh", "en")])
+@pytest.mark.parametrize(
+    ("src", "tgt", "src_lang", "tgt_lang"),
+    [("zh.txt", "en.txt", "zh", "en"), ("zh.txt", "ko.txt", "zh", "ko"), ("en.txt", "ko.txt", "en", "ko")],
+)
 def test_pud_zh_en_strict_f1(src, tgt, src_lang, tgt_lang):
     folder = PUD
     source, target = load(folder, src, tgt)
@@ -162,10 +165,24 @@ def test_pud_zh_en_strict_f1(src, tgt, src_lang, tgt_lang):
         ("3.5 et 3,5", ["3.5", "3.5"]),
         ("一九九八年", ["1998"]),
         ("一个人", []),
+        ("G20 2015년", ["20", "2015"]),  # a space before four digits is not a thousands separator
+        ("20 000 habitants", ["20000"]),
     ],
 )
 def test_numbers_agree_across_scripts(text, expected):
     assert numbers(text) == expected
+
+
+def test_korean_tokens_are_content_morphemes_matching_sino_korean_readings():
+    tokens = aligner_module._tokens("팬데믹은 국제 자유무역 질서에 충격을 주었다.", "ko", "zh")
+    keys = [token.key for token in tokens]
+    assert {"국제", "자유", "무역", "질서", "충격"} <= set(keys)
+    assert "은" not in keys and "에" not in keys  # particles are not tokens
+    chinese = aligner_module._tokens("国际秩序", "zh", "ko")
+    shared = {f for token in chinese for f in token.features} & {
+        f for token in tokens for f in token.features
+    }
+    assert {"k:국제", "k:질서"} <= shared
 
 
 def test_lexical_resources():

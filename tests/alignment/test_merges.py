@@ -1,0 +1,49 @@
+"""Korean merges: adjacent sentences written as one on either side (1-2, 2-1) or both (2-2).
+
+The set is built from the PUD sentences in the repository by ``alignment.synthetic.merged``
+(deterministic): about three in ten positions of an article start a join.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from alignment.aligner import BEAD_PRIORS, DEV_BEAD_COUNTS, align, learned_priors
+from alignment.evaluation import read_lines, score_documents
+from alignment.synthetic import merged
+from tests.factories import PUD
+
+
+def merge_set(start: int, stop: int):
+    zh, ko = read_lines(PUD / "zh.txt")[start:stop], read_lines(PUD / "ko.txt")[start:stop]
+    articles = [sent_id[:6] for sent_id in read_lines(PUD / "sent_ids.txt")[start:stop]]
+    return merged(zh, ko, src_lang="zh", tgt_lang="ko", articles=articles)
+
+
+def test_the_merge_set_has_every_kind_of_merge():
+    src, tgt, gold = merge_set(0, 300)
+    kinds = Counter((len(s), len(t)) for s, t in gold)
+    assert kinds[(2, 1)] >= 10 and kinds[(1, 2)] >= 10 and kinds[(2, 2)] >= 5
+    assert [i for s, _t in gold for i in s] == list(range(len(src)))
+    assert [j for _s, t in gold for j in t] == list(range(len(tgt)))
+    assert "".join(src) == "".join(read_lines(PUD / "zh.txt")[:300])
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 300), (300, 600)])
+def test_zh_ko_merges_are_found(start, stop):
+    src, tgt, gold = merge_set(start, stop)
+    beads = [(bead.src, bead.tgt) for bead in align(src, tgt, src_lang="zh", tgt_lang="ko")]
+    assert score_documents([(gold, beads)]).strict_f1 >= 0.94
+    found = set(beads)
+    one_sided = [bead for bead in gold if {len(bead[0]), len(bead[1])} == {1, 2}]
+    assert sum(bead in found for bead in one_sided) >= 0.9 * len(one_sided)
+
+
+def test_merge_priors_are_learned_from_bead_counts():
+    assert learned_priors(DEV_BEAD_COUNTS) == BEAD_PRIORS
+    assert BEAD_PRIORS[(1, 1)] == 0.0
+    assert BEAD_PRIORS[(1, 2)] == BEAD_PRIORS[(2, 1)] > BEAD_PRIORS[(2, 2)] > BEAD_PRIORS[(2, 3)]
+    frequent_two_two = learned_priors({**DEV_BEAD_COUNTS, (2, 2): 400})
+    assert frequent_two_two[(2, 2)] > BEAD_PRIORS[(2, 2)]
