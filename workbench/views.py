@@ -18,6 +18,7 @@ from corpus.errors import WorkbenchError
 from corpus.permissions import is_editor
 from corpus.selectors import documents_with_stats, language_progress
 from exchange.sources import document_upload
+from jobs.runner import queue_stats
 
 logger = logging.getLogger("workbench.health")
 
@@ -86,7 +87,8 @@ def health(request):
 @never_cache
 @require_GET
 def ready(request):
-    """Readiness: the database answers. Callers (anonymous: a load balancer) learn only that it does
+    """Readiness: the database answers; ``queue`` tells the depth of the job queue and the age of its
+    oldest queued job (a growing age means too few workers, or none). Callers (anonymous: a load balancer) learn only that it does
     not; the error, which names the database's host, port and name, goes to the log."""
     try:
         with connection.cursor() as cursor:
@@ -98,7 +100,7 @@ def ready(request):
             "not ready: database unavailable: %s", str(error).splitlines()[0] if str(error) else error
         )
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "queue": queue_stats()})
 
 
 def server_error(request):

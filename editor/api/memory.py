@@ -18,9 +18,12 @@ from corpus.languages import validate_language
 from corpus.models import GlossaryTerm, MemoryUnit, Segment
 from editor.api.views import IdCursorPagination, visible_documents
 from exchange import glossary_io
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import accepted
 from memory import glossary
 from memory import tm as memory
 from translations import pretranslate
+from translations import tasks as translation_tasks
 
 
 class MatchSerializer(serializers.Serializer):
@@ -101,21 +104,31 @@ class ConcordanceView(APIView):
 
 class PretranslateSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=8)
+    background = serializers.BooleanField(default=False, help_text="run as a background job (202)")
 
 
 class PretranslateView(APIView):
     @extend_schema(
-        summary="Fill a document's untranslated segments from 100% memory matches (drafts)",
+        summary="Fill a document's untranslated segments from 100% memory matches (drafts); a document "
+        "above WORKBENCH_JOB_SEGMENTS_THRESHOLD segments, or background=true: 202 with a background job",
         request=PretranslateSerializer,
-        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT},
+        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT, 202: JobSerializer},
     )
     def post(self, request, document_id: int):
         document = get_object_or_404(visible_documents(request), pk=document_id)
         serializer = PretranslateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = pretranslate.document_pretranslate(
-            document=document, language=serializer.validated_data["language"], actor=request.user
-        )
+        language = serializer.validated_data["language"]
+        if translation_tasks.pretranslate_in_background(
+            document=document,
+            language=language,
+            actor=request.user,
+            background=serializer.validated_data["background"],
+        ):
+            return accepted(
+                translation_tasks.pretranslate_start(document=document, language=language, actor=request.user)
+            )
+        result = pretranslate.document_pretranslate(document=document, language=language, actor=request.user)
         return Response(result)
 
 
