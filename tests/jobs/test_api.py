@@ -18,17 +18,25 @@ def test_a_large_alignment_is_a_job_followed_to_its_result(transactional_db, set
     document = make_document()
     client = api_client(make_user("translator", ["en"]))
     response = client.post(
-        f"/api/v1/documents/{document.pk}/alignments/", {"language": "en", "mode": "apply", "text": PASTE}, format="json"
+        f"/api/v1/documents/{document.pk}/alignments/",
+        {"language": "en", "mode": "apply", "text": PASTE},
+        format="json",
     )
     assert response.status_code == 202, response.content
     body = response.json()
     assert body["state"] == "queued" and response["Location"] == body["url"] == f"/api/v1/jobs/{body['id']}/"
-    assert not Translation.objects.filter(document=document).exists()  # nothing yet: the request only queued it
+    assert not Translation.objects.filter(
+        document=document
+    ).exists()  # nothing yet: the request only queued it
     run_worker()
     job = client.get(body["url"]).json()
     assert job["state"] == "done", job
     assert job["percent"] == 100 and job["done"] == job["total"] > 0
-    assert job["result"]["summary"]["created"] == Translation.objects.filter(document=document, language="en").count() > 0
+    assert (
+        job["result"]["summary"]["created"]
+        == Translation.objects.filter(document=document, language="en").count()
+        > 0
+    )
     assert job["started_at"] and job["ended_at"] and job["started_by"]
 
 
@@ -38,7 +46,9 @@ def test_a_queued_job_is_cancelled_by_delete_and_a_finished_one_cannot_be(transa
     user = make_user("translator", ["en"])
     client = api_client(user)
     url = client.post(
-        f"/api/v1/documents/{document.pk}/alignments/", {"language": "en", "mode": "apply", "text": PASTE}, format="json"
+        f"/api/v1/documents/{document.pk}/alignments/",
+        {"language": "en", "mode": "apply", "text": PASTE},
+        format="json",
     ).json()["url"]
     response = client.delete(url)
     assert response.status_code == 202 and response.json()["state"] == "cancelled"
@@ -53,7 +63,9 @@ def test_jobs_are_seen_by_their_starter_and_editors_only(transactional_db, setti
     document = make_document()
     client = api_client(make_user("translator", ["en"]))
     url = client.post(
-        f"/api/v1/documents/{document.pk}/alignments/", {"language": "en", "mode": "preview", "text": PASTE}, format="json"
+        f"/api/v1/documents/{document.pk}/alignments/",
+        {"language": "en", "mode": "preview", "text": PASTE},
+        format="json",
     ).json()["url"]
     assert_error(api_client(make_user("translator", ["en"])).get(url), 404, "not_found")
     assert api_client(make_user("editor")).get(url).status_code == 200
@@ -66,7 +78,9 @@ def test_jobs_are_seen_by_their_starter_and_editors_only(transactional_db, setti
 def test_pretranslation_in_the_background(memory_document):
     client = api_client(make_user("translator", ["en"]))
     response = client.post(
-        f"/api/v1/documents/{memory_document.pk}/pretranslate/", {"language": "en", "background": True}, format="json"
+        f"/api/v1/documents/{memory_document.pk}/pretranslate/",
+        {"language": "en", "background": True},
+        format="json",
     )
     assert response.status_code == 202
     run_worker()
