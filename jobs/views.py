@@ -1,11 +1,13 @@
-"""The job page: a progress bar that htmx refreshes every second until the job has finished."""
+"""The job page: a progress bar that htmx refreshes twice a second until the job has finished."""
 
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jobs import runner
+from jobs.models import Job
 from jobs.selectors import job_for, percent
 
 
@@ -14,7 +16,9 @@ def context(request, pk: int) -> dict:
     result = job.result if isinstance(job.result, dict) else {}
     summary = result.get("summary") if isinstance(result.get("summary"), dict) else result
     shown = {key: value for key, value in summary.items() if not isinstance(value, list | dict)}
-    return {"job": job, "percent": percent(job), "summary": shown}
+    document = result.get("document") if job.state == Job.State.DONE else None
+    link = reverse("editor:editor", args=[document]) if isinstance(document, int) else ""
+    return {"job": job, "percent": percent(job), "summary": shown, "document_link": link}
 
 
 @require_GET

@@ -17,6 +17,8 @@ from corpus.accounts import client_address, login_failed, login_refusal, login_s
 from corpus.errors import WorkbenchError
 from corpus.permissions import is_editor
 from corpus.selectors import documents_with_stats, language_progress
+from corpus.uploads import read_upload
+from exchange import tasks as exchange_tasks
 from exchange.sources import document_upload
 from jobs.runner import queue_stats
 
@@ -24,13 +26,21 @@ logger = logging.getLogger("workbench.health")
 
 
 def home(request):
-    """The document list; editors also import a new source document here."""
+    """The document list; editors also import a new source document here (a large one as a
+    background job: the browser goes to its progress page)."""
     error = ""
     if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
         try:
-            result = document_upload(
-                upload=request.FILES["file"], title=request.POST.get("title", ""), actor=request.user
-            )
+            if exchange_tasks.in_background(upload.size or 0):
+                job = exchange_tasks.source_import_start(
+                    data=read_upload(upload),
+                    file_name=upload.name or "upload.txt",
+                    title=request.POST.get("title", ""),
+                    actor=request.user,
+                )
+                return redirect("jobs:job", job.pk)
+            result = document_upload(upload=upload, title=request.POST.get("title", ""), actor=request.user)
             return redirect("editor:editor", result.document.pk)
         except WorkbenchError as failure:
             error = failure.message

@@ -16,8 +16,10 @@ from corpus import permissions
 from corpus.errors import InvalidInput
 from corpus.languages import validate_language
 from corpus.models import GlossaryTerm, MemoryUnit, Segment
+from corpus.uploads import read_upload
 from editor.api.views import IdCursorPagination, visible_documents
 from exchange import glossary_io
+from exchange import tasks as exchange_tasks
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import accepted
 from memory import glossary
@@ -148,6 +150,29 @@ class ProposeSerializer(serializers.Serializer):
 class GlossaryImportSerializer(serializers.Serializer):
     file = serializers.FileField()
     format = serializers.ChoiceField(choices=["tbx", "csv"])
+    background = serializers.BooleanField(default=False, help_text="run as a background job (202)")
+
+
+class MemoryImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="a TMX file, zh to the language")
+    language = serializers.CharField(max_length=8)
+
+
+class MemoryImportView(APIView):
+    @extend_schema(
+        summary="Add the units of a TMX file to the translation memory, as a background job (reviewers)",
+        request={"multipart/form-data": MemoryImportSerializer},
+        responses=ERROR_RESPONSES | {202: JobSerializer},
+    )
+    def post(self, request):
+        serializer = MemoryImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = read_upload(serializer.validated_data["file"])
+        return accepted(
+            exchange_tasks.memory_import_start(
+                data=data, language=serializer.validated_data["language"], actor=request.user
+            )
+        )
 
 
 @extend_schema_view(
@@ -256,9 +281,10 @@ class GlossaryViewSet(
         raise InvalidInput("Give file_format=tbx or file_format=csv.", detail={"field": "file_format"})
 
     @extend_schema(
-        summary="Import TBX or CSV terms, all or nothing (editors)",
+        summary="Import TBX or CSV terms, all or nothing (editors); above WORKBENCH_JOB_IMPORT_THRESHOLD "
+        "bytes, or background=true: 202 with a background job",
         request={"multipart/form-data": GlossaryImportSerializer},
-        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT},
+        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT, 202: JobSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import")
     def import_file(self, request):
@@ -269,8 +295,9 @@ class GlossaryViewSet(
             raise InvalidInput("The file is larger than the upload limit.")
         if not permissions.is_editor(request.user):
             permissions.ensure(permissions.deny("Only editors manage the glossary."))
-        return Response(
-            glossary_io.glossary_import(
-                data=upload.read(), format=serializer.validated_data["format"], actor=request.user
+        data, file_format = upload.read(), serializer.validated_data["format"]
+        if exchange_tasks.in_background(len(data), asked=serializer.validated_data["background"]):
+            return accepted(
+                exchange_tasks.glossary_import_start(data=data, format=file_format, actor=request.user)
             )
-        )
+        return Response(glossary_io.glossary_import(data=data, format=file_format, actor=request.user))

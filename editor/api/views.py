@@ -19,7 +19,11 @@ from corpus import permissions, selectors, tokens
 from corpus.errors import ForbiddenAction, NotFound
 from corpus.languages import validate_language
 from corpus.models import ApiToken, Document, Segment, Translation
+from corpus.uploads import read_upload
+from exchange import tasks as exchange_tasks
 from exchange.sources import document_upload
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import accepted
 from translations import services
 
 MAX_PAGE_SIZE = 500
@@ -65,14 +69,25 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.documents_with_stats(self.request.user)
 
     @extend_schema(
-        summary="Import a Chinese source document (UTF-8 text file; editors). The same bytes again: 200 with the existing document",
+        summary="Import a Chinese source document (UTF-8 text file; editors). The same bytes again: 200 with the existing document; "
+        "a file above WORKBENCH_JOB_IMPORT_THRESHOLD bytes: 202 with a background job",
         request={"multipart/form-data": s.DocumentUploadSerializer},
-        responses=ERROR_RESPONSES | {200: s.DocumentSerializer, 201: s.DocumentSerializer},
+        responses=ERROR_RESPONSES
+        | {200: s.DocumentSerializer, 201: s.DocumentSerializer, 202: JobSerializer},
     )
     def create(self, request, *args, **kwargs):
         serializer = s.DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
+        if exchange_tasks.in_background(upload.size or 0):
+            return accepted(
+                exchange_tasks.source_import_start(
+                    data=read_upload(upload),
+                    file_name=upload.name or "upload.txt",
+                    title=serializer.validated_data.get("title", ""),
+                    actor=request.user,
+                )
+            )
         result = document_upload(
             upload=upload, title=serializer.validated_data.get("title", ""), actor=request.user
         )
