@@ -455,3 +455,26 @@ def replace(
         progress=progress,
         batch_size=batch_size,
     )
+
+
+# --- re-assessing ---------------------------------------------------------------------------------
+
+
+def reassess(
+    translations: list[Translation], *, progress: Callable[[int], None] | None = None, batch_size: int = 500
+) -> int:
+    """Recompute the findings of locked translations (after the checks, the glossary or the length
+    norms changed). Findings describe the current version: no new version and no revision; the
+    aligner's notes on a unit are kept."""
+    step = max(1, batch_size)
+    for start in range(0, len(translations), step):
+        batch = translations[start : start + step]
+        fields: list[str] = []
+        for translation in batch:
+            notes = [f.get("message", "") for f in translation.findings if f.get("code") == "alignment"]
+            fields = assessment.assess(translation, extra=notes)
+        if batch:
+            Translation.objects.bulk_update(batch, fields)
+        if progress is not None:
+            progress(len(batch))
+    return len(translations)

@@ -1,4 +1,4 @@
-"""Translation use cases as background jobs: pre-translation of a whole document."""
+"""Translation use cases as background jobs: pre-translation and re-assessment of a whole document."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from corpus.models import Document, Segment
 from jobs import runner
 from jobs.models import Job
 from translations.pretranslate import document_pretranslate
+from translations.reassess import document_reassess
 
 PRETRANSLATE = "pretranslate"
 
@@ -44,3 +45,29 @@ def pretranslate_work(job: Job, progress: runner.Progress) -> dict:
 @task()
 def pretranslate_task(job_id: int) -> str:
     return runner.run(job_id, pretranslate_work)
+
+
+REASSESS = "reassess"
+
+
+def reassess_start(*, document: Document, language: str, actor) -> Job:
+    validate_language(language)
+    permissions.ensure(permissions.can_review(actor, language))
+    return runner.job_start(
+        kind=REASSESS, task=reassess_task, actor=actor, document=document, language=language
+    )
+
+
+def reassess_work(job: Job, progress: runner.Progress) -> dict:
+    return document_reassess(
+        document=job.document,
+        language=job.language,
+        actor=job.started_by,
+        progress=progress,
+        batch_size=settings.WORKBENCH_JOB_BATCH,
+    )
+
+
+@task()
+def reassess_task(job_id: int) -> str:
+    return runner.run(job_id, reassess_work)

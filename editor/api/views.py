@@ -25,6 +25,7 @@ from exchange.sources import document_upload
 from jobs.api.serializers import JobSerializer
 from jobs.api.views import accepted
 from translations import services
+from translations import tasks as translation_tasks
 
 MAX_PAGE_SIZE = 500
 
@@ -105,6 +106,22 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         document = super().get_object()
         selectors.language_progress([document])
         return document
+
+    @extend_schema(
+        summary="Re-assess a document language (findings recomputed, editors): 202 with a background job",
+        request=s.ReassessSerializer,
+        responses=ERROR_RESPONSES | {202: JobSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reassess(self, request, pk=None):
+        document = get_object_or_404(visible_documents(request), pk=pk)
+        serializer = s.ReassessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return accepted(
+            translation_tasks.reassess_start(
+                document=document, language=serializer.validated_data["language"], actor=request.user
+            )
+        )
 
     @extend_schema(
         summary="Quality metrics of one language: counts and words by status, checks by code, average effort",
