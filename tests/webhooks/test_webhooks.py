@@ -9,12 +9,14 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from corpus.models import Segment
 from exchange.exports import decode_cursor
 from tests.factories import api_client, assert_error, make_document, make_user
 from translations import services
+from translations import tasks as translation_tasks
 from webhooks import guard
 from webhooks.delivery import backoff, deliver, signature
 from webhooks.events import language_approved_check
@@ -194,3 +196,39 @@ def test_only_editors_manage_webhooks(db):
         403,
         "forbidden_action",
     )
+
+
+def test_a_finished_job_and_a_fully_approved_language_are_announced_after_commit(transactional_db, receiver):
+    """Real commits (no test transaction): the approval's on_commit check finds the language
+    approved; a job's end is announced with its state."""
+    editor, translator = make_user("editor"), make_user("translator", ["en"])
+    document = make_document()
+    register(editor, receiver.url, events=["document.language_approved", "job.finished"])
+    positions = (
+        Segment.objects.filter(document=document).order_by("position").values_list("position", flat=True)
+    )
+    for position in positions:
+        created = services.translation_create(
+            document=document,
+            language="en",
+            first_position=position,
+            text=f"Sentence {position}.",
+            actor=translator,
+            submit=True,
+        )
+        assert not Delivery.objects.exists()  # not yet: segments remain unapproved
+        services.translation_approve(
+            translation=created, version=created.version, actor=editor, acknowledge_findings=True
+        )
+    (approved,) = Delivery.objects.filter(event="document.language_approved")
+    assert json.loads(approved.body)["data"]["cursor"].startswith("v1.")
+    job = translation_tasks.reassess_start(document=document, language="en", actor=editor)
+    call_command("jobs_worker", batch=True, verbosity=0)  # runs the job, then delivers both events
+    (finished,) = Delivery.objects.filter(event="job.finished")
+    data = json.loads(finished.body)["data"]
+    assert (data["job"], data["state"], data["kind"]) == (job.pk, "done", "reassess")
+    assert Delivery.objects.get(pk=finished.pk).state == "delivered"
+    assert {json.loads(body)["event"] for _, body in receiver.requests} == {
+        "document.language_approved",
+        "job.finished",
+    }
