@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from webhooks import events
 
 logger = logging.getLogger("jobs")
 LOCK_BASE = 0x16 << 56  # advisory lock keys of jobs: LOCK_BASE + job id
+WRITE_INTERVAL = 0.2  # seconds between two progress writes (the cancel flag is read with each)
 State = Job.State
 LOST = (
     "The worker running this job stopped (killed, or its database connection was lost); "
@@ -52,6 +54,7 @@ class Progress:
         self.done = 0
         self.total = 0
         self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        self.written = 0.0
 
     def execute(self, sql: str, params: list) -> tuple | None:
         with self.connection.cursor() as cursor:
@@ -67,16 +70,24 @@ class Progress:
     def start(self, total: int = 0, phase: str = "") -> None:
         """Set the amount of work (units) of the phase that begins now."""
         self.total, self.done = total, 0
-        self.write(phase=phase)
+        self.write(phase=phase, force=True)
 
     def advance(self, units: int = 1) -> None:
         self.done = min(self.done + units, self.total) if self.total else self.done + units
         self.write()
 
     def check(self) -> None:
-        self.write()
+        """Write the progress and look at the cancel flag now (the last look before the work commits)."""
+        self.write(force=True)
 
-    def write(self, phase: str | None = None) -> None:
+    def write(self, phase: str | None = None, force: bool = False) -> None:
+        """Progress and heartbeat, at most every WRITE_INTERVAL seconds unless forced; raises
+        ``Cancelled`` when the cancel flag is set. Written without waiting for the disk (progress
+        lost in a crash does not matter), so a job of a few milliseconds is not slowed by it."""
+        now = time.monotonic()
+        if not force and now - self.written < WRITE_INTERVAL:
+            return
+        self.written = now
         row = self.execute(
             "UPDATE jobs_job SET done = %s, total = %s, phase = COALESCE(%s, phase), heartbeat_at = now()"
             " WHERE id = %s RETURNING cancel_requested",
@@ -124,12 +135,15 @@ def run(job_id: int, work: Callable[[Job, Progress], dict]) -> str:
         )
         if started is None:
             return "skipped"  # cancelled before it started, or already finished
+        progress.execute("SET synchronous_commit TO off", [])  # progress writes only, on this connection
         job = Job.objects.get(pk=job_id)
         try:
             with transaction.atomic():
                 result = work(job, progress)
                 progress.check()  # a cancel that arrived during the last batch
-                finish(job, State.DONE, result=result)
+                finish(
+                    job, State.DONE, result=result, done=progress.total or progress.done, total=progress.total
+                )
             return State.DONE
         except Cancelled:
             with transaction.atomic():
@@ -153,11 +167,21 @@ def run(job_id: int, work: Callable[[Job, Progress], dict]) -> str:
         progress.close()
 
 
-def finish(job: Job, state: str, *, result=None, error: str = "", code: str = "") -> None:
+def finish(
+    job: Job,
+    state: str,
+    *,
+    result=None,
+    error: str = "",
+    code: str = "",
+    done: int | None = None,
+    total: int | None = None,
+) -> None:
     """The final state, in the caller's transaction, and the ``job.finished`` event with it."""
     now = timezone.now()
+    counts = {"done": done, "total": total} if done is not None else {}
     Job.objects.filter(pk=job.pk).update(
-        state=state, result=result, error=error, error_code=code, ended_at=now
+        state=state, result=result, error=error, error_code=code, ended_at=now, **counts
     )
     job.state, job.result, job.error, job.error_code, job.ended_at = state, result, error, code, now
     events.emit(

@@ -133,7 +133,7 @@ def test_cancel_between_batches_rolls_everything_back(memory_document):
             document=job.document,
             language="en",
             actor=user,
-            progress=CancelledAfterTwo(progress, 0),
+            progress=CancelledAfterTwo(progress, 0.25),
             batch_size=1,
         )
 
