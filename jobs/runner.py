@@ -231,6 +231,14 @@ def reap(job_ids: list[int] | None = None) -> list[int]:
     return found
 
 
+def settle(job: Job) -> Job:
+    """A job someone is watching: if it is running on a worker that is gone, it is settled now
+    (requeued or failed), so the watcher learns it at once."""
+    if job.state == State.RUNNING and reap([job.pk]):
+        job.refresh_from_db()
+    return job
+
+
 def queue_stats() -> dict:
     """Depth of the queue and the age in seconds of its oldest queued job (for /ready/)."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:

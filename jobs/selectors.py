@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 
 from corpus import permissions
 from jobs.models import Job
-from jobs.runner import reap
 
 
 def visible_jobs(user):
@@ -16,12 +15,8 @@ def visible_jobs(user):
 
 
 def job_for(user, pk: int) -> Job:
-    """One visible job (404 otherwise). A running job whose worker is gone is settled first, so a
-    user watching it learns at once that it failed or was requeued."""
-    job = get_object_or_404(visible_jobs(user), pk=pk)
-    if job.state == Job.State.RUNNING and reap([job.pk]):
-        job = get_object_or_404(visible_jobs(user), pk=pk)
-    return job
+    """One visible job (404 otherwise)."""
+    return get_object_or_404(visible_jobs(user), pk=pk)
 
 
 def percent(job: Job) -> int | None:

@@ -12,7 +12,7 @@ from jobs.selectors import job_for, percent
 
 
 def context(request, pk: int) -> dict:
-    job = job_for(request.user, pk)
+    job = runner.settle(job_for(request.user, pk))
     result = job.result if isinstance(job.result, dict) else {}
     summary = result.get("summary") if isinstance(result.get("summary"), dict) else result
     shown = {key: value for key, value in summary.items() if not isinstance(value, list | dict)}

@@ -22,7 +22,7 @@ class JobView(APIView):
         responses=ERROR_RESPONSES | {200: JobSerializer},
     )
     def get(self, request, pk: int):
-        return Response(JobSerializer(job_for(request.user, pk)).data)
+        return Response(JobSerializer(runner.settle(job_for(request.user, pk))).data)
 
     @extend_schema(
         summary="Cancel a job: a queued one at once, a running one at its next batch (all its work is rolled back)",

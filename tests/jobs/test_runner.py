@@ -8,7 +8,7 @@ from django.db import connection
 from corpus.models import Translation
 from jobs import runner
 from jobs.models import Job
-from tests.factories import make_user
+from tests.factories import api_client, make_user
 from tests.jobs import sample_tasks
 from tests.jobs.conftest import finished, start_worker, wait_for
 from translations import tasks as translation_tasks
@@ -78,7 +78,9 @@ def test_progress_moves_while_the_work_transaction_is_open_and_a_killed_worker_l
         if worker.poll() is None:
             worker.kill()
     assert Job.objects.get(pk=job.pk).state == "running"
-    assert runner.reap() == [job.pk]
+    # whoever watches the job learns at once that its worker is gone
+    watched = api_client(user).get(f"/api/v1/jobs/{job.pk}/").json()
+    assert (watched["state"], watched["error_code"]) == ("failed", "worker_lost")
     job.refresh_from_db()
     assert (job.state, job.error_code) == ("failed", "worker_lost")
     assert "nothing it wrote was kept" in job.error
