@@ -82,3 +82,14 @@ def test_a_large_source_document_is_imported_as_a_job(transactional_db, settings
     assert job.result["segments"] == document.segments.count() == 3
     page = api_client(editor).get(f"/jobs/{job.pk}/")
     assert page.status_code == 200 and f"/documents/{document.pk}/" in page.content.decode()
+
+
+def test_the_home_page_sends_a_large_source_import_to_its_job_page(transactional_db, settings, client):
+    settings.WORKBENCH_JOB_IMPORT_THRESHOLD = 10
+    client.force_login(make_user("editor"))
+    response = client.post("/", {"file": upload("测试标题\n第一句话。\n".encode(), "big.txt"), "title": "Big"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and 'data-state="queued"' in page.content.decode()
+    assert client.get(f"/jobs/{job.pk}/progress/").status_code == 200
