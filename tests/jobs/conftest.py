@@ -6,20 +6,18 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from corpus.models import MemoryUnit
 from memory.tm import unit_fields
 from tests.factories import make_document
+from tests.workbench.test_production_plain_http import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker_env(**extra) -> dict:
-    """The environment of a worker process on the test database."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return {**os.environ, "DATABASE_URL": url, "TEST_DATABASE_NAME": "", **extra}
+    """The environment of a worker process on the test database (system or embedded server)."""
+    return {**os.environ, "DATABASE_URL": database_url(), "TEST_DATABASE_NAME": "", **extra}
 
 
 def start_worker(*args: str, **env) -> subprocess.Popen:
