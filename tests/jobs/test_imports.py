@@ -87,9 +87,28 @@ def test_a_large_source_document_is_imported_as_a_job(transactional_db, settings
 def test_the_home_page_sends_a_large_source_import_to_its_job_page(transactional_db, settings, client):
     settings.WORKBENCH_JOB_IMPORT_THRESHOLD = 10
     client.force_login(make_user("editor"))
-    response = client.post("/", {"file": upload("测试标题\n第一句话。\n".encode(), "big.txt"), "title": "Big"})
+    response = client.post(
+        "/", {"file": upload("测试标题\n第一句话。\n".encode(), "big.txt"), "title": "Big"}
+    )
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'data-state="queued"' in page.content.decode()
     assert client.get(f"/jobs/{job.pk}/progress/").status_code == 200
+
+
+def test_the_cancel_button_of_the_job_page_cancels_a_queued_job(transactional_db, settings, client):
+    settings.WORKBENCH_JOB_IMPORT_THRESHOLD = 10
+    user = make_user("editor")
+    client.force_login(user)
+    client.post("/", {"file": upload("测试标题\n第一句话。\n".encode(), "big.txt")})
+    job = Job.objects.get()
+    fragment = client.post(f"/jobs/{job.pk}/cancel/")
+    assert fragment.status_code == 200 and 'data-state="cancelled"' in fragment.content.decode()
+    other = make_user("editor")  # editors see every job; a translator sees only their own
+    client.force_login(make_user("translator", ["en"]))
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    client.force_login(other)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 200
+    run_worker()
+    assert Job.objects.get().state == "cancelled" and not Document.objects.exists()
