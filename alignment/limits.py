@@ -9,7 +9,8 @@ is given must finish within a time budget (about 15 s on two cores), never hold 
   the document (a 200-sentence paste on a 10,800-segment document: 2.1M cells, 95 s; measured at
   35-45 us a cell), so that estimate is bounded too.
 
-Larger work belongs in a background job (a separate issue); the settings can be raised as the aligner
+Larger work runs as a background job (``alignment.tasks``), where each limit is
+``WORKBENCH_JOB_ALIGN_FACTOR`` times larger (``factor``); the settings can be raised as the aligner
 gets faster.
 """
 
@@ -34,9 +35,10 @@ def _refuse(message: str, *, setting: str, maximum: int, found: int) -> PasteToo
     )
 
 
-def check_paste(*, document: Document, language: str, text: str) -> None:
-    """Raises PasteTooLarge (413, code too_large, naming the limit) for a paste over a limit."""
-    max_chars = settings.WORKBENCH_ALIGN_MAX_CHARS
+def check_paste(*, document: Document, language: str, text: str, factor: int = 1) -> None:
+    """Raises PasteTooLarge (413, code too_large, naming the limit) for a paste over a limit
+    (``factor`` times the settings: a background job may align more than a request)."""
+    max_chars = settings.WORKBENCH_ALIGN_MAX_CHARS * factor
     if len(text) > max_chars:
         raise _refuse(
             f"The translation has {len(text):,} characters; one alignment takes at most {max_chars:,}",
@@ -45,7 +47,7 @@ def check_paste(*, document: Document, language: str, text: str) -> None:
             found=len(text),
         )
     sentences = len(split_sentences(text, language))
-    max_sentences = settings.WORKBENCH_ALIGN_MAX_SENTENCES
+    max_sentences = settings.WORKBENCH_ALIGN_MAX_SENTENCES * factor
     if sentences > max_sentences:
         raise _refuse(
             f"The translation has {sentences:,} sentences; one alignment takes at most {max_sentences:,}",
@@ -55,7 +57,7 @@ def check_paste(*, document: Document, language: str, text: str) -> None:
         )
     segments = Segment.objects.filter(document=document).count()
     cells = abs(segments - sentences) * min(segments, sentences)
-    max_cells = settings.WORKBENCH_ALIGN_MAX_CELLS
+    max_cells = settings.WORKBENCH_ALIGN_MAX_CELLS * factor
     if cells > max_cells:
         raise _refuse(
             f"{sentences:,} sentences against a document of {segments:,} segments are too far out of "

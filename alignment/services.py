@@ -30,11 +30,15 @@ Status = Translation.Status
 
 
 @transaction.atomic
-def alignment_apply(*, plan: AlignmentPlan, actor, replace_submitted: bool | None = None) -> dict:
+def alignment_apply(
+    *, plan: AlignmentPlan, actor, replace_submitted: bool | None = None, progress=None, batch_size: int = 500
+) -> dict:
     """Replace what the plan may replace in the stretch the pasted translation covers.
 
     Only the stretch of the source the paste covers (from its first to its last aligned segment)
     is touched: pasting the translation of one article leaves the drafts of the others.
+    ``progress`` (a background job's): told the units to write and each batch written; it raises
+    between batches to cancel, which rolls the whole apply back.
     """
     document, language = plan.document, plan.language
     if replace_submitted is None:
@@ -64,6 +68,8 @@ def alignment_apply(*, plan: AlignmentPlan, actor, replace_submitted: bool | Non
         and not any(unit.first <= b and a <= unit.last for a, b in kept)
     ]
     sources = span_sources(document.pk, [(unit.first, unit.last) for unit in wanted])
+    if progress is not None:
+        progress.start(len(wanted), phase="writing units")
     created = kernel.replace(
         replaced,
         [
@@ -84,6 +90,8 @@ def alignment_apply(*, plan: AlignmentPlan, actor, replace_submitted: bool | Non
         action=Action.ALIGN,
         actor=actor,
         comment="replaced by an alignment",
+        progress=progress.advance if progress is not None else None,
+        batch_size=batch_size,
     )
     return {
         **plan.summary(),

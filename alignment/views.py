@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from alignment import services
+from alignment import services, tasks
 from alignment.limits import PasteTooLarge, check_paste
 from corpus import permissions, selectors
 from corpus.errors import WorkbenchError
@@ -104,8 +104,18 @@ def alignment_paste(request, document_id: int):
         permissions.ensure(permissions.can_write(request.user, language))
         if upload is not None:
             text = services.decode_upload(read_upload(upload))
-        check_paste(document=document, language=language, text=text)
         replace_submitted = request.POST.get("replace_submitted") == "1"
+        if tasks.in_background(text):
+            job = tasks.alignment_start(
+                document=document,
+                language=language,
+                text=text,
+                mode="apply" if request.POST.get("mode") == "apply" else "preview",
+                replace_submitted=replace_submitted,
+                actor=request.user,
+            )
+            return redirect("jobs:job", job.pk)
+        check_paste(document=document, language=language, text=text)
         plan = services.alignment_plan(
             document=document, language=language, text=text, replace_submitted=replace_submitted
         )

@@ -260,6 +260,10 @@ class ImportReportSerializer(serializers.Serializer):
     conflicts = serializers.ListField(child=serializers.DictField())
 
 
+class ReassessSerializer(serializers.Serializer):
+    language = serializers.CharField(max_length=8)
+
+
 class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)

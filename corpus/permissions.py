@@ -132,3 +132,17 @@ def can_import(user) -> Decision:
     if not is_editor(user):
         return deny("Only editors import source documents.")
     return ALLOWED
+
+
+def can_manage_webhooks(user) -> Decision:
+    """Register, remove and redeliver webhooks (they can carry any document's events)."""
+    if not is_editor(user):
+        return deny("Only editors manage webhooks.")
+    return ALLOWED
+
+
+def can_see_job(user, started_by_id: int | None) -> Decision:
+    """A background job: the user who started it, and editors."""
+    if user.is_authenticated and (started_by_id == user.pk or is_editor(user)):
+        return ALLOWED
+    return deny("This job was started by someone else.")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
+from corpus.cursors import CURSOR_PREFIX, encode_cursor
 from corpus.errors import InvalidInput
 from exchange.formats import WRITERS, ExportUnit
 from translations import workflow
@@ -34,7 +35,6 @@ PAIRS = {"zh-en": ("zh", "en"), "zh-ko": ("zh", "ko"), "en-ko": ("en", "ko")}
 STATUSES = frozenset(workflow.STATUS_ORDER)
 FETCH = 2000
 SNAPSHOT = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
-CURSOR_PREFIX = "v1."
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,6 @@ class ExportRequest:
     @property
     def languages(self) -> tuple[str, str]:
         return PAIRS[self.pair]
-
-
-def encode_cursor(snapshot: str) -> str:
-    return CURSOR_PREFIX + base64.urlsafe_b64encode(snapshot.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> str:

@@ -144,8 +144,10 @@ def parse_csv(data: bytes, languages: list[str]) -> list[ParsedTerm]:
 
 
 @transaction.atomic
-def glossary_import(*, data: bytes, format: str, actor) -> dict:
-    """Import TBX or CSV terms, all or nothing; existing terms are updated, new ones created."""
+def glossary_import(*, data: bytes, format: str, actor, progress=None, batch_size: int = 500) -> dict:
+    """Import TBX or CSV terms, all or nothing; existing terms are updated, new ones created.
+    ``progress`` (a background job's): told the terms and every ``batch_size`` saved; it raises
+    between batches to cancel, which rolls the whole import back."""
     if not data.strip():
         raise InvalidInput("The file is empty.")
     languages = list(settings.WORKBENCH_TARGET_LANGUAGES)
@@ -158,7 +160,9 @@ def glossary_import(*, data: bytes, format: str, actor) -> dict:
             f"Unknown glossary format '{format}' (known: tbx, csv).", detail={"field": "format"}
         )
     created = updated = 0
-    for item in parsed:
+    if progress is not None:
+        progress.start(len(parsed), phase="saving terms")
+    for number, item in enumerate(parsed, 1):
         permissions.ensure(permissions.can_review(actor, item.language))
         existing = GlossaryTerm.objects.filter(
             language=item.language, source=item.source, target=item.target
@@ -174,6 +178,8 @@ def glossary_import(*, data: bytes, format: str, actor) -> dict:
         )
         created += existing is None
         updated += existing is not None
+        if progress is not None and (number % batch_size == 0 or number == len(parsed)):
+            progress.advance(number - progress.done)
     audit(
         AuditEvent.Action.GLOSSARY_IMPORT,
         actor=actor,

@@ -14,8 +14,11 @@ from memory.tm import unit_fields
 
 
 @transaction.atomic
-def memory_import_tmx(*, data: bytes, language: str, actor) -> int:
-    """Add the units of a TMX file (zh -> language) to the memory, marked as imported."""
+def memory_import_tmx(*, data: bytes, language: str, actor, progress=None, batch_size: int = 1000) -> int:
+    """Add the units of a TMX file (zh -> language) to the memory, marked as imported.
+
+    ``progress`` (a background job's): told the units and each batch inserted; it raises between
+    batches to cancel, which rolls the whole import back."""
     validate_language(language)
     permissions.ensure(permissions.can_review(actor, language))
     try:
@@ -32,6 +35,12 @@ def memory_import_tmx(*, data: bytes, language: str, actor) -> int:
         for u in units
         if u.source_text.strip() and u.target_text.strip()
     ]
-    MemoryUnit.objects.bulk_create(rows, batch_size=1000)
+    if progress is None:
+        MemoryUnit.objects.bulk_create(rows, batch_size=batch_size)
+    else:
+        progress.start(len(rows), phase="adding units")
+        for start in range(0, len(rows), batch_size):
+            MemoryUnit.objects.bulk_create(rows[start : start + batch_size])
+            progress.advance(len(rows[start : start + batch_size]))
     audit(AuditEvent.Action.MEMORY_IMPORT, actor=actor, target="memory", language=language, units=len(rows))
     return len(rows)

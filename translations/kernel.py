@@ -16,7 +16,7 @@ its history reaches theirs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -262,42 +262,53 @@ def create_many(
     origin: str,
     action: str,
     author="actor",
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
 ) -> list[Translation]:
     """Many new translations (alignment apply, pre-translation, imports) in two bulk inserts.
 
     The caller holds the document lock and has checked the spans are free; the exclusion
     constraint refuses an overlap all the same (as a clear InvalidSpan).
     ``author``: "actor" (the default), or a user, or None (nobody wrote it: the seed on first run).
+    ``progress``: called with the number of units written after each batch of ``batch_size`` (a
+    background job reports progress and may raise there to cancel: the caller's transaction rolls back).
     """
     now = timezone.now()
     writer = (
         (actor if actor is not None and actor.is_authenticated else None) if author == "actor" else author
     )
-    built = [
-        _build(
-            unit,
-            document_id=document.pk,
-            language=language,
-            origin=origin,
-            actor=actor,
-            author=writer,
-            now=now,
+    step = max(1, batch_size if progress is not None else len(units))
+    created: list[Translation] = []
+    for start in range(0, len(units), step):
+        batch = units[start : start + step]
+        built = [
+            _build(
+                unit,
+                document_id=document.pk,
+                language=language,
+                origin=origin,
+                actor=actor,
+                author=writer,
+                now=now,
+            )
+            for unit in batch
+        ]
+        try:
+            with transaction.atomic():
+                Translation.objects.bulk_create(built)
+        except IntegrityError as error:
+            raise InvalidSpan(f"A span is not free: {error}".splitlines()[0]) from error
+        Revision.objects.bulk_create(
+            _revision(translation, action, actor, unit.comment)
+            for translation, unit in zip(built, batch, strict=True)
         )
-        for unit in units
-    ]
-    try:
-        with transaction.atomic():
-            Translation.objects.bulk_create(built)
-    except IntegrityError as error:
-        raise InvalidSpan(f"A span is not free: {error}".splitlines()[0]) from error
-    Revision.objects.bulk_create(
-        _revision(translation, action, actor, unit.comment)
-        for translation, unit in zip(built, units, strict=True)
-    )
-    for translation in built:
-        if translation.status == Status.APPROVED:
-            memory.memory_sync(translation)
-    return built
+        for translation in built:
+            if translation.status == Status.APPROVED:
+                memory.memory_sync(translation)
+        created += built
+        if progress is not None:
+            progress(len(batch))
+    return created
 
 
 # --- changing -----------------------------------------------------------------------------------
@@ -424,6 +435,8 @@ def replace(
     action: str,
     actor,
     comment: str,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
 ) -> list[Translation]:
     """Retire ``old`` and create ``new`` in their place; each new unit names the old ones it overlaps."""
     retire(old, actor=actor, comment=comment)
@@ -433,5 +446,35 @@ def replace(
         ]
         unit.comment = unit.comment or comment
     return create_many(
-        document=document, language=language, units=new, actor=actor, origin=origin, action=action
+        document=document,
+        language=language,
+        units=new,
+        actor=actor,
+        origin=origin,
+        action=action,
+        progress=progress,
+        batch_size=batch_size,
     )
+
+
+# --- re-assessing ---------------------------------------------------------------------------------
+
+
+def reassess(
+    translations: list[Translation], *, progress: Callable[[int], None] | None = None, batch_size: int = 500
+) -> int:
+    """Recompute the findings of locked translations (after the checks, the glossary or the length
+    norms changed). Findings describe the current version: no new version and no revision; the
+    aligner's notes on a unit are kept."""
+    step = max(1, batch_size)
+    for start in range(0, len(translations), step):
+        batch = translations[start : start + step]
+        fields: list[str] = []
+        for translation in batch:
+            notes = [f.get("message", "") for f in translation.findings if f.get("code") == "alignment"]
+            fields = assessment.assess(translation, extra=notes)
+        if batch:
+            Translation.objects.bulk_update(batch, fields)
+        if progress is not None:
+            progress(len(batch))
+    return len(translations)

@@ -12,8 +12,14 @@ from translations import kernel
 
 
 @transaction.atomic
-def document_pretranslate(*, document: Document, language: str, actor) -> dict:
-    """Fill untranslated segments from 100% matches (origin memory, status draft), in one transaction."""
+def document_pretranslate(
+    *, document: Document, language: str, actor, progress=None, batch_size: int = 500
+) -> dict:
+    """Fill untranslated segments from 100% matches (origin memory, status draft), in one transaction.
+
+    ``progress`` (a background job's, ``jobs.runner.Progress``): told the units to write and each
+    batch written; it raises between batches to cancel, which rolls everything back.
+    """
     validate_language(language)
     permissions.ensure(permissions.can_write(actor, language))
     kernel.lock_document(document)
@@ -44,6 +50,8 @@ def document_pretranslate(*, document: Document, language: str, actor) -> dict:
         for position, text in segments
         if (key := normalise_source(text)) in found
     ]
+    if progress is not None:
+        progress.start(len(units), phase="writing drafts")
     created = kernel.create_many(
         document=document,
         language=language,
@@ -51,5 +59,7 @@ def document_pretranslate(*, document: Document, language: str, actor) -> dict:
         actor=actor,
         origin=Translation.Origin.MEMORY,
         action=Revision.Action.CREATE,
+        progress=progress.advance if progress is not None else None,
+        batch_size=batch_size,
     )
     return {"untranslated": len(segments), "filled": len(created)}

@@ -2,7 +2,8 @@
 
 Each is one transaction through the write kernel (``translations.kernel``), which holds the locks,
 the version compare-and-set, the text rules, the workflow table and the history row. The rules of
-who may do what are in ``corpus.permissions`` and ``translations.workflow``.
+who may do what are in ``corpus.permissions`` and ``translations.workflow``. Review steps are
+announced to webhooks (``webhooks.events``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from corpus.errors import WorkbenchError
 from corpus.languages import validate_language
 from corpus.models import Document, Revision, Translation
 from translations import kernel
+from webhooks import events
 
 Action = Revision.Action
 
@@ -63,33 +65,46 @@ def translation_save(
     return saved
 
 
+@transaction.atomic
 def translation_submit(*, translation: Translation | int, version: int, actor) -> Translation:
-    return kernel.write(translation, action=Action.SUBMIT, version=version, actor=actor)
+    submitted = kernel.write(translation, action=Action.SUBMIT, version=version, actor=actor)
+    events.translation_event(events.TRANSLATION_SUBMITTED, submitted, actor)
+    return submitted
 
 
+@transaction.atomic
 def translation_approve(
     *, translation: Translation | int, version: int, actor, acknowledge_findings: bool = False
 ) -> Translation:
-    """Approve a submitted version; one with error-level findings needs ``acknowledge_findings``."""
-    return kernel.write(
+    """Approve a submitted version; one with error-level findings needs ``acknowledge_findings``.
+    Once it commits, a document language that is now fully approved is announced to webhooks."""
+    approved = kernel.write(
         translation,
         action=Action.APPROVE,
         version=version,
         actor=actor,
         acknowledge_findings=acknowledge_findings,
     )
+    events.translation_event(events.TRANSLATION_APPROVED, approved, actor)
+    return approved
 
 
+@transaction.atomic
 def translation_reject(*, translation: Translation | int, version: int, reason: str, actor) -> Translation:
-    return kernel.write(translation, action=Action.REJECT, version=version, actor=actor, comment=reason)
+    rejected = kernel.write(translation, action=Action.REJECT, version=version, actor=actor, comment=reason)
+    events.translation_event(events.TRANSLATION_REJECTED, rejected, actor)
+    return rejected
 
 
+@transaction.atomic
 def translation_reopen(
     *, translation: Translation | int, version: int, actor, reason: str = ""
 ) -> Translation:
-    return kernel.write(
+    reopened = kernel.write(
         translation, action=Action.REOPEN, version=version, actor=actor, comment=(reason or "").strip()
     )
+    events.translation_event(events.TRANSLATION_REOPENED, reopened, actor)
+    return reopened
 
 
 @dataclass(frozen=True)

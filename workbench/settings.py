@@ -58,8 +58,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "workbench",
     "corpus",
+    "webhooks",
+    "jobs",
     "alignment",
     "exchange",
 ]
@@ -194,6 +198,25 @@ WORKBENCH_JSON_MAX_DEPTH = int(os.environ.get("WORKBENCH_JSON_MAX_DEPTH", "32"))
 WORKBENCH_ALIGN_MAX_CHARS = int(os.environ.get("WORKBENCH_ALIGN_MAX_CHARS", "200000"))
 WORKBENCH_ALIGN_MAX_SENTENCES = int(os.environ.get("WORKBENCH_ALIGN_MAX_SENTENCES", "2000"))
 WORKBENCH_ALIGN_MAX_CELLS = int(os.environ.get("WORKBENCH_ALIGN_MAX_CELLS", "300000"))
+
+# Background jobs (jobs/): django-tasks with the database backend (django-tasks-db), PostgreSQL as the
+# broker; a deployment can name another backend (Celery, RQ) by TASKS_BACKEND alone. Work above the
+# thresholds leaves the web request and becomes a job; a job may align WORKBENCH_JOB_ALIGN_FACTOR
+# times more than one request may.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+WORKBENCH_JOB_ALIGN_THRESHOLD = int(os.environ.get("WORKBENCH_JOB_ALIGN_THRESHOLD", "20000"))
+WORKBENCH_JOB_ALIGN_FACTOR = int(os.environ.get("WORKBENCH_JOB_ALIGN_FACTOR", "10"))
+WORKBENCH_JOB_IMPORT_THRESHOLD = int(os.environ.get("WORKBENCH_JOB_IMPORT_THRESHOLD", str(256 * 1024)))
+WORKBENCH_JOB_SEGMENTS_THRESHOLD = int(os.environ.get("WORKBENCH_JOB_SEGMENTS_THRESHOLD", "2000"))
+WORKBENCH_JOB_BATCH = int(os.environ.get("WORKBENCH_JOB_BATCH", "500"))
+WORKBENCH_JOB_ATTEMPTS = int(os.environ.get("WORKBENCH_JOB_ATTEMPTS", "2"))
+# Webhooks (webhooks/): deliveries retried WORKBENCH_WEBHOOK_ATTEMPTS times with exponential backoff
+# from WORKBENCH_WEBHOOK_BACKOFF_SECONDS; private and loopback addresses are refused unless
+# WORKBENCH_WEBHOOK_ALLOWED_HOSTS names the host or a network holding its address.
+WORKBENCH_WEBHOOK_ATTEMPTS = int(os.environ.get("WORKBENCH_WEBHOOK_ATTEMPTS", "6"))
+WORKBENCH_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WORKBENCH_WEBHOOK_BACKOFF_SECONDS", "10"))
+WORKBENCH_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WORKBENCH_WEBHOOK_TIMEOUT_SECONDS", "10"))
+WORKBENCH_WEBHOOK_ALLOWED_HOSTS = env_list("WORKBENCH_WEBHOOK_ALLOWED_HOSTS", "")
 
 # Target languages the workbench translates into; the source language is Chinese.
 WORKBENCH_SOURCE_LANGUAGE = "zh"

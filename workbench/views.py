@@ -17,19 +17,30 @@ from corpus.accounts import client_address, login_failed, login_refusal, login_s
 from corpus.errors import WorkbenchError
 from corpus.permissions import is_editor
 from corpus.selectors import documents_with_stats, language_progress
+from corpus.uploads import read_upload
+from exchange import tasks as exchange_tasks
 from exchange.sources import document_upload
+from jobs.runner import queue_stats
 
 logger = logging.getLogger("workbench.health")
 
 
 def home(request):
-    """The document list; editors also import a new source document here."""
+    """The document list; editors also import a new source document here (a large one as a
+    background job: the browser goes to its progress page)."""
     error = ""
     if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
         try:
-            result = document_upload(
-                upload=request.FILES["file"], title=request.POST.get("title", ""), actor=request.user
-            )
+            if exchange_tasks.in_background(upload.size or 0):
+                job = exchange_tasks.source_import_start(
+                    data=read_upload(upload),
+                    file_name=upload.name or "upload.txt",
+                    title=request.POST.get("title", ""),
+                    actor=request.user,
+                )
+                return redirect("jobs:job", job.pk)
+            result = document_upload(upload=upload, title=request.POST.get("title", ""), actor=request.user)
             return redirect("editor:editor", result.document.pk)
         except WorkbenchError as failure:
             error = failure.message
@@ -86,7 +97,8 @@ def health(request):
 @never_cache
 @require_GET
 def ready(request):
-    """Readiness: the database answers. Callers (anonymous: a load balancer) learn only that it does
+    """Readiness: the database answers; ``queue`` tells the depth of the job queue and the age of its
+    oldest queued job (a growing age means too few workers, or none). Callers (anonymous: a load balancer) learn only that it does
     not; the error, which names the database's host, port and name, goes to the log."""
     try:
         with connection.cursor() as cursor:
@@ -98,7 +110,7 @@ def ready(request):
             "not ready: database unavailable: %s", str(error).splitlines()[0] if str(error) else error
         )
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse({"status": "ok", "database": "ok", "queue": queue_stats()})
 
 
 def server_error(request):

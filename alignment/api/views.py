@@ -4,7 +4,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alignment import services
+from alignment import services, tasks
 from alignment.api import serializers as s
 from alignment.limits import check_paste
 from api.exceptions import ERROR_RESPONSES, ErrorSerializer
@@ -13,6 +13,8 @@ from corpus import permissions
 from corpus.languages import validate_language
 from corpus.models import Document, Translation
 from corpus.uploads import check_size, read_upload
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import accepted
 
 
 def _visible_translation(request, pk: int) -> Translation:
@@ -26,13 +28,19 @@ def _visible_translation(request, pk: int) -> Translation:
 
 class AlignmentView(APIView):
     @extend_schema(
-        summary="Align a whole translation to the document's source: preview the units or apply them",
+        summary="Align a whole translation to the document's source: preview the units or apply them "
+        "(above WORKBENCH_JOB_ALIGN_THRESHOLD characters: 202 with a background job to follow)",
         request={
             "application/json": s.AlignmentRequestSerializer,
             "multipart/form-data": s.AlignmentRequestSerializer,
         },
         responses=ERROR_RESPONSES
-        | {200: s.AlignmentResultSerializer, 201: s.AlignmentResultSerializer, 413: ErrorSerializer},
+        | {
+            200: s.AlignmentResultSerializer,
+            201: s.AlignmentResultSerializer,
+            202: JobSerializer,
+            413: ErrorSerializer,
+        },
     )
     def post(self, request, document_id: int):
         document = get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
@@ -47,6 +55,16 @@ class AlignmentView(APIView):
         else:
             text = data["text"]
             check_size(len(text.encode()))
+        if tasks.in_background(text):
+            job = tasks.alignment_start(
+                document=document,
+                language=data["language"],
+                text=text,
+                mode=data["mode"],
+                replace_submitted=data["replace_submitted"],
+                actor=request.user,
+            )
+            return accepted(job)
         check_paste(document=document, language=data["language"], text=text)
         plan = services.alignment_plan(
             document=document,

@@ -16,11 +16,16 @@ from corpus import permissions
 from corpus.errors import InvalidInput
 from corpus.languages import validate_language
 from corpus.models import GlossaryTerm, MemoryUnit, Segment
+from corpus.uploads import read_upload
 from editor.api.views import IdCursorPagination, visible_documents
 from exchange import glossary_io
+from exchange import tasks as exchange_tasks
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import accepted
 from memory import glossary
 from memory import tm as memory
 from translations import pretranslate
+from translations import tasks as translation_tasks
 
 
 class MatchSerializer(serializers.Serializer):
@@ -101,21 +106,31 @@ class ConcordanceView(APIView):
 
 class PretranslateSerializer(serializers.Serializer):
     language = serializers.CharField(max_length=8)
+    background = serializers.BooleanField(default=False, help_text="run as a background job (202)")
 
 
 class PretranslateView(APIView):
     @extend_schema(
-        summary="Fill a document's untranslated segments from 100% memory matches (drafts)",
+        summary="Fill a document's untranslated segments from 100% memory matches (drafts); a document "
+        "above WORKBENCH_JOB_SEGMENTS_THRESHOLD segments, or background=true: 202 with a background job",
         request=PretranslateSerializer,
-        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT},
+        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT, 202: JobSerializer},
     )
     def post(self, request, document_id: int):
         document = get_object_or_404(visible_documents(request), pk=document_id)
         serializer = PretranslateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = pretranslate.document_pretranslate(
-            document=document, language=serializer.validated_data["language"], actor=request.user
-        )
+        language = serializer.validated_data["language"]
+        if translation_tasks.pretranslate_in_background(
+            document=document,
+            language=language,
+            actor=request.user,
+            background=serializer.validated_data["background"],
+        ):
+            return accepted(
+                translation_tasks.pretranslate_start(document=document, language=language, actor=request.user)
+            )
+        result = pretranslate.document_pretranslate(document=document, language=language, actor=request.user)
         return Response(result)
 
 
@@ -135,6 +150,29 @@ class ProposeSerializer(serializers.Serializer):
 class GlossaryImportSerializer(serializers.Serializer):
     file = serializers.FileField()
     format = serializers.ChoiceField(choices=["tbx", "csv"])
+    background = serializers.BooleanField(default=False, help_text="run as a background job (202)")
+
+
+class MemoryImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="a TMX file, zh to the language")
+    language = serializers.CharField(max_length=8)
+
+
+class MemoryImportView(APIView):
+    @extend_schema(
+        summary="Add the units of a TMX file to the translation memory, as a background job (reviewers)",
+        request={"multipart/form-data": MemoryImportSerializer},
+        responses=ERROR_RESPONSES | {202: JobSerializer},
+    )
+    def post(self, request):
+        serializer = MemoryImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = read_upload(serializer.validated_data["file"])
+        return accepted(
+            exchange_tasks.memory_import_start(
+                data=data, language=serializer.validated_data["language"], actor=request.user
+            )
+        )
 
 
 @extend_schema_view(
@@ -243,9 +281,10 @@ class GlossaryViewSet(
         raise InvalidInput("Give file_format=tbx or file_format=csv.", detail={"field": "file_format"})
 
     @extend_schema(
-        summary="Import TBX or CSV terms, all or nothing (editors)",
+        summary="Import TBX or CSV terms, all or nothing (editors); above WORKBENCH_JOB_IMPORT_THRESHOLD "
+        "bytes, or background=true: 202 with a background job",
         request={"multipart/form-data": GlossaryImportSerializer},
-        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT},
+        responses=ERROR_RESPONSES | {200: OpenApiTypes.OBJECT, 202: JobSerializer},
     )
     @action(detail=False, methods=["post"], url_path="import")
     def import_file(self, request):
@@ -256,8 +295,9 @@ class GlossaryViewSet(
             raise InvalidInput("The file is larger than the upload limit.")
         if not permissions.is_editor(request.user):
             permissions.ensure(permissions.deny("Only editors manage the glossary."))
-        return Response(
-            glossary_io.glossary_import(
-                data=upload.read(), format=serializer.validated_data["format"], actor=request.user
+        data, file_format = upload.read(), serializer.validated_data["format"]
+        if exchange_tasks.in_background(len(data), asked=serializer.validated_data["background"]):
+            return accepted(
+                exchange_tasks.glossary_import_start(data=data, format=file_format, actor=request.user)
             )
-        )
+        return Response(glossary_io.glossary_import(data=data, format=file_format, actor=request.user))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("exports/", views.ExportView.as_view(), name="export"),
     path("memory/lookup/", memory.MemoryLookupView.as_view(), name="memory-lookup"),
+    path("memory/imports/", memory.MemoryImportView.as_view(), name="memory-import"),
     path("memory/concordance/", memory.ConcordanceView.as_view(), name="memory-concordance"),
     path("documents/<int:document_id>/pretranslate/", memory.PretranslateView.as_view(), name="pretranslate"),
     path("documents/<int:document_id>/imports/", views.ImportView.as_view(), name="import"),

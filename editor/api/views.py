@@ -19,8 +19,13 @@ from corpus import permissions, selectors, tokens
 from corpus.errors import ForbiddenAction, NotFound
 from corpus.languages import validate_language
 from corpus.models import ApiToken, Document, Segment, Translation
+from corpus.uploads import read_upload
+from exchange import tasks as exchange_tasks
 from exchange.sources import document_upload
+from jobs.api.serializers import JobSerializer
+from jobs.api.views import accepted
 from translations import services
+from translations import tasks as translation_tasks
 
 MAX_PAGE_SIZE = 500
 
@@ -65,14 +70,25 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.documents_with_stats(self.request.user)
 
     @extend_schema(
-        summary="Import a Chinese source document (UTF-8 text file; editors). The same bytes again: 200 with the existing document",
+        summary="Import a Chinese source document (UTF-8 text file; editors). The same bytes again: 200 with the existing document; "
+        "a file above WORKBENCH_JOB_IMPORT_THRESHOLD bytes: 202 with a background job",
         request={"multipart/form-data": s.DocumentUploadSerializer},
-        responses=ERROR_RESPONSES | {200: s.DocumentSerializer, 201: s.DocumentSerializer},
+        responses=ERROR_RESPONSES
+        | {200: s.DocumentSerializer, 201: s.DocumentSerializer, 202: JobSerializer},
     )
     def create(self, request, *args, **kwargs):
         serializer = s.DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
+        if exchange_tasks.in_background(upload.size or 0):
+            return accepted(
+                exchange_tasks.source_import_start(
+                    data=read_upload(upload),
+                    file_name=upload.name or "upload.txt",
+                    title=serializer.validated_data.get("title", ""),
+                    actor=request.user,
+                )
+            )
         result = document_upload(
             upload=upload, title=serializer.validated_data.get("title", ""), actor=request.user
         )
@@ -90,6 +106,22 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         document = super().get_object()
         selectors.language_progress([document])
         return document
+
+    @extend_schema(
+        summary="Re-assess a document language (findings recomputed, editors): 202 with a background job",
+        request=s.ReassessSerializer,
+        responses=ERROR_RESPONSES | {202: JobSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reassess(self, request, pk=None):
+        document = get_object_or_404(visible_documents(request), pk=pk)
+        serializer = s.ReassessSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return accepted(
+            translation_tasks.reassess_start(
+                document=document, language=serializer.validated_data["language"], actor=request.user
+            )
+        )
 
     @extend_schema(
         summary="Quality metrics of one language: counts and words by status, checks by code, average effort",
