@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editor import views
+from editor import live, views
 
 app_name = "editor"
 
@@ -15,6 +15,14 @@ urlpatterns = [
         views.cell_save,
         name="cell-save",
     ),
+    path(
+        "documents/<int:document_id>/cells/<str:language>/<int:position>/compare/",
+        views.cell_compare,
+        name="cell-compare",
+    ),
+    path("documents/<int:document_id>/live/", live.poll, name="live"),
+    path("documents/<int:document_id>/live/leave/", live.leave, name="live-leave"),
+    path("documents/<int:document_id>/metrics/", live.metrics, name="metrics"),
     path(
         "documents/<int:document_id>/cells/<str:language>/<int:position>/matches/",
         views.cell_matches,
