@@ -378,7 +378,7 @@ def cell_matches(request, document_id: int, language: str, position: int):
         .order_by("position")
         .values_list("text", flat=True)
     )
-    matches = memory.lookup(source, language, limit=3)
+    matches = memory.lookup(source, language, limit=3, min_score=memory.USEFUL_SCORE)
     return render(
         request,
         "corpus/editor.html#matches",

@@ -1,0 +1,56 @@
+"""Screenshots of the editor for the README (docs/*.png), against a running server with the seed.
+
+    python scripts/screenshots.py http://127.0.0.1:8000 PASSWORD
+
+Needs the accounts tina (translator, en), mina (translator, en+ko) and eddie (editor) with PASSWORD,
+and Debian's chromium. Two people work at once: mina edits a cell while tina looks.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def login(page, base: str, user: str, password: str, path: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={path}")
+    page.fill('input[name="username"]', user)
+    page.fill('input[name="password"]', password)
+    page.click('form[action="/accounts/login/"] button[type="submit"]')
+    page.wait_for_url(f"**{path}")
+
+
+def main(base: str, password: str, document: int = 1) -> None:
+    path = f"/documents/{document}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for width, height in ((1440, 900), (1024, 768)):
+            viewer = browser.new_context(viewport={"width": width, "height": height})
+            other = browser.new_context(viewport={"width": width, "height": height})
+            tina, mina = viewer.new_page(), other.new_page()
+            login(tina, base, "tina", password, path)
+            login(mina, base, "mina", password, path)
+            mina.locator('td.cell[data-language="en"][data-first="4"]').focus()
+            mina.keyboard.press("Enter")
+            mina.wait_for_selector('td.cell[data-language="en"][data-first="4"] textarea')
+            tina.locator('td.cell[data-language="en"][data-first="3"]').focus()
+            tina.keyboard.press("Enter")
+            tina.wait_for_selector('td.cell[data-language="en"][data-first="3"] textarea')
+            tina.keyboard.type("Against this background, ")
+            tina.wait_for_selector(".presence-badge", timeout=8000)
+            tina.wait_for_timeout(800)
+            tina.screenshot(path=str(DOCS / f"editor-live-{width}.png"))
+            tina.evaluate("window.scrollTo(0, 0)")
+            tina.screenshot(path=str(DOCS / f"editor-top-{width}.png"))
+            viewer.close()
+            other.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
