@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editor import live, views
+from editor import glossary_views, live, views
 
 app_name = "editor"
 
@@ -33,6 +33,13 @@ urlpatterns = [
         views.cell_action,
         name="cell-action",
     ),
+    path("glossary/", glossary_views.glossary_list, name="glossary"),
+    path("glossary/add/", glossary_views.glossary_add, name="glossary-add"),
+    path("glossary/propose/", glossary_views.glossary_propose, name="glossary-propose"),
+    path("glossary/import/", glossary_views.glossary_import, name="glossary-import"),
+    path("glossary/export.<str:file_format>", glossary_views.glossary_export, name="glossary-export"),
+    path("glossary/<int:term_id>/", glossary_views.glossary_change, name="glossary-change"),
+    path("glossary/<int:term_id>/delete/", glossary_views.glossary_delete, name="glossary-delete"),
     path("translations/<int:translation_id>/history/", views.history, name="history"),
     path("documents/<int:document_id>/concordance/", views.concordance, name="concordance"),
     path("documents/<int:document_id>/pretranslate/", views.pretranslate, name="pretranslate"),
