@@ -1,6 +1,6 @@
 from django.urls import path
 
-from editor import glossary_views, live, views
+from editor import dashboard, glossary_views, live, views
 
 app_name = "editor"
 
@@ -33,6 +33,7 @@ urlpatterns = [
         views.cell_action,
         name="cell-action",
     ),
+    path("documents/<int:document_id>/dashboard/", dashboard.dashboard, name="dashboard"),
     path("glossary/", glossary_views.glossary_list, name="glossary"),
     path("glossary/add/", glossary_views.glossary_add, name="glossary-add"),
     path("glossary/propose/", glossary_views.glossary_propose, name="glossary-propose"),
