@@ -379,10 +379,21 @@ def cell_matches(request, document_id: int, language: str, position: int):
         .values_list("text", flat=True)
     )
     matches = memory.lookup(source, language, limit=3, min_score=memory.USEFUL_SCORE)
+    terms, seen = [], set()
+    for hit in glossary.hits_finder([language])(source):  # the open cell's terms, once each
+        if hit.source not in seen:
+            seen.add(hit.source)
+            terms.append(
+                {
+                    "source": hit.source,
+                    "preferred": hit.translations.get(language, []),
+                    "forbidden": hit.forbidden.get(language, []),
+                }
+            )
     return render(
         request,
         "corpus/editor.html#matches",
-        {"matches": matches, "cell": cell, "document": document, "language": language},
+        {"matches": matches, "terms": terms, "cell": cell, "document": document, "language": language},
     )
 
 
