@@ -76,17 +76,21 @@ def chart(series: dict, segments: int) -> dict:
     if not points or not segments:
         return {"areas": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
     step = CHART_WIDTH / max(1, len(points) - 1)
+    # the y axis ends a little above the most segments ever covered (a young document's curve is
+    # visible), never above the document's size
+    peak = max(sum(counts.values()) for _, counts in points)
+    scale = min(segments, max(10, -(-int(peak * 1.2) // 10) * 10))
     areas = []
     below = [0] * len(points)
     for status in STATUS_ORDER:
         top = [below[i] + counts.get(status, 0) for i, (_, counts) in enumerate(points)]
         if any(top[i] != below[i] for i in range(len(points))):
             upper = [
-                f"{i * step:.1f},{CHART_HEIGHT - CHART_HEIGHT * top[i] / segments:.1f}"
+                f"{i * step:.1f},{CHART_HEIGHT - CHART_HEIGHT * top[i] / scale:.1f}"
                 for i in range(len(points))
             ]
             lower = [
-                f"{i * step:.1f},{CHART_HEIGHT - CHART_HEIGHT * below[i] / segments:.1f}"
+                f"{i * step:.1f},{CHART_HEIGHT - CHART_HEIGHT * below[i] / scale:.1f}"
                 for i in reversed(range(len(points)))
             ]
             areas.append({"status": status, "points": " ".join(upper + lower), "last": top[-1] - below[-1]})
@@ -98,6 +102,7 @@ def chart(series: dict, segments: int) -> dict:
         "start": points[0][0],
         "end": points[-1][0],
         "done": round(100 * below[-1] / segments, 1),
+        "scale": scale,
     }
 
 
