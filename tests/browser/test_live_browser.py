@@ -115,3 +115,17 @@ def test_b_sees_a_is_editing_on_the_cell_until_a_closes_the_tab(page: Page, live
         expect(page.locator("#live")).not_to_contain_text("alice", timeout=LIVE)
     finally:
         context.close()
+
+
+def test_alt_h_shows_the_history_while_typing_and_keeps_the_text(page: Page, live_server):
+    from tests.browser.test_editor_browser import create
+
+    document = seed_document()
+    tina = make_user("translator", ["en"], username="tina")
+    create(document, "en", 0, "First words.", tina)
+    login(page, live_server, tina, document)
+    typing = open_with_enter(page, "en", 0)
+    typing.fill("First words, changed")
+    page.keyboard.press("Alt+h")
+    expect(page.locator("#panel .history")).to_contain_text("First words.")
+    expect(typing).to_have_value("First words, changed")
