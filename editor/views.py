@@ -274,7 +274,12 @@ def cell_action(request, document_id: int, language: str, position: int, action:
         )
     except StaleVersion:
         fresh = _cell(document, language, position, rows)
-        return _render_cell(request, document, fresh, error="Someone changed this meanwhile; look again.")
+        by = fresh.translation.updated_by if fresh.translation else None
+        if by is not None and by.pk == request.user.pk:
+            message = "You changed this in another tab meanwhile; look again."
+        else:
+            message = f"{by.get_username() if by else 'Someone'} changed this meanwhile; look again."
+        return _render_cell(request, document, fresh, error=message)
     except WorkbenchError as error:
         return _render_cell(
             request, document, current, mode="reject" if action == "reject" else "view", error=error.message

@@ -176,3 +176,20 @@ def test_compare_shows_the_newer_version_beside_the_typed_text_and_names_who(cli
     client.force_login(tina)
     html = client.post(url, {"text": "other tab"}).content.decode()
     assert "You saved this in another tab first" in html
+
+
+def test_a_stale_review_names_who_changed_it_or_says_it_was_you(client):
+    document = make_document()
+    tina, eddie = make_user("translator", ["en"]), make_user("editor")
+    t = services.translation_create(
+        document=document, language="en", first_position=1, text="One.", actor=tina, submit=True
+    )
+    url = reverse("editor:cell-action", args=[document.pk, "en", 1, "approve"])
+    services.translation_save(translation=t, text="One, again.", version=t.version, actor=tina)
+    client.force_login(eddie)
+    html = client.post(url, {"version": t.version, "acknowledge_findings": "1"}).content.decode()
+    assert f"{tina.username} changed this meanwhile" in html
+    client.force_login(tina)
+    submit = reverse("editor:cell-action", args=[document.pk, "en", 1, "submit"])
+    html = client.post(submit, {"version": t.version}).content.decode()
+    assert "You changed this in another tab meanwhile" in html
