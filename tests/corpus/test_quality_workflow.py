@@ -521,7 +521,8 @@ def test_the_editor_shows_findings_escaped(translator_en, editor):
     items = cell.xpath(".//ul[contains(@class, 'findings')]/li[contains(@class, 'finding')]")
     assert {li.get("data-code") for li in items} == set(second.check_codes)
     inconsistent = next(li for li in items if li.get("data-code") == "inconsistent")
-    assert inconsistent.get("title") == message
+    # the message is shown as text (escaped), not hidden in a tooltip
+    assert inconsistent.xpath("string(.//span[@class='finding-message'])") == message
     assert "severity-warning" in inconsistent.get("class")
     first_cell = tree.get_element_by_id(f"cell-en-{1}")
     assert not first_cell.xpath(".//li[@data-code='inconsistent']")
