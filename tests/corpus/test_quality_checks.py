@@ -260,7 +260,9 @@ def test_number_missing_names_the_value() -> None:
 
 def test_a_number_the_target_adds_is_shown_as_typed() -> None:
     findings = of(run("疫情推动全球化变局。", "In 2009 the pandemic pushed globalisation.", "en"), "numbers")
-    assert [f.message.split(" (at")[0] for f in findings] == ["number 2009 in the target is not in the source"]
+    assert [f.message.split(" (at")[0] for f in findings] == [
+        "number 2009 in the target is not in the source"
+    ]
 
 
 def test_a_written_out_number_shows_its_value_too() -> None:
