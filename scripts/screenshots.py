@@ -9,6 +9,7 @@ and Debian's chromium. Two people work at once: mina edits a cell while tina loo
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -38,13 +39,18 @@ def main(base: str, password: str, document: int = 1) -> None:
             # mina opens row 4; tina opens row 3 and types; mina then saves row 3 under tina's hands
             open_cell(mina, "en", 4)
             open_cell(tina, "en", 3)
-            tina.keyboard.type("Against this background, ")
+            cell(tina, "en", 3).locator("textarea").fill("This pandemic's impact is worldwide, ")
+            tina.keyboard.type("of the century")
             tina.wait_for_selector(".presence-badge", timeout=8000)
             mina.keyboard.press("Escape")
+            cell(mina, "en", 4).locator("textarea").wait_for(state="detached")
             open_cell(mina, "en", 3)
-            mina.keyboard.type("The impact of this pandemic is global and of the century.")
+            # a text of its own each run: saving the text already there would change nothing
+            cell(mina, "en", 3).locator("textarea").fill(
+                f"The impact of this pandemic is global and of the century ({datetime.now():%H:%M:%S})."
+            )
             mina.keyboard.press("Control+Enter")
-            tina.wait_for_selector("td.cell.open .live-notice", timeout=8000)
+            tina.wait_for_selector("td.cell.open .live-notice", timeout=10000)
             tina.wait_for_timeout(2500)
             tina.locator('td.cell[data-language="en"][data-first="3"]').scroll_into_view_if_needed()
             tina.evaluate("window.scrollTo(0, 0)")
@@ -67,6 +73,10 @@ def main(base: str, password: str, document: int = 1) -> None:
             eddie.screenshot(path=str(DOCS / f"dashboard-{width}.png"), full_page=True)
             editor.close()
         browser.close()
+
+
+def cell(page, language: str, first: int):
+    return page.locator(f'td.cell[data-language="{language}"][data-first="{first}"]')
 
 
 def open_cell(page, language: str, first: int) -> None:
