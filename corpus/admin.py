@@ -10,6 +10,7 @@ from corpus.models import (
     LanguageAccess,
     LoginFailure,
     MemoryUnit,
+    Presence,
     Reference,
     ReferenceUnit,
     Revision,
@@ -91,6 +92,11 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 @admin.register(LoginFailure)
 class LoginFailureAdmin(ReadOnlyAdmin):
     list_display = ["username", "address", "at"]
+
+
+@admin.register(Presence)
+class PresenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "document", "language", "position", "seen_at"]
 
 
 @admin.register(Reference)

@@ -18,6 +18,7 @@ from corpus import permissions, selectors
 from corpus.diffs import diff_html
 from corpus.errors import InvalidInput, StaleVersion, WorkbenchError
 from corpus.models import Document, Segment, Translation
+from editor import live
 from memory import glossary
 from memory import tm as memory
 from quality import CHECK_CODES
@@ -72,9 +73,11 @@ def _offer(cell: selectors.EditorCell, user) -> selectors.EditorCell:
     return cell
 
 
-def _rows_context(request, document: Document, after: int) -> dict:
+def _rows_context(request, document: Document, after: int, until: int | None = None) -> dict:
     languages = _languages(request)
     segments = Segment.objects.filter(document=document, position__gt=after).defer("tokens")
+    if until is not None:  # a region the live document re-renders
+        segments = segments.filter(position__lte=until)
     segments = list(
         selectors.filter_segments(segments, **_filters(request)).order_by("position")[: PAGE_ROWS + 1]
     )
@@ -107,18 +110,16 @@ def _rows_context(request, document: Document, after: int) -> dict:
 @require_GET
 def editor(request, document_id: int):
     document = _document(request, document_id)
+    live_cursor = live.cursor_now()  # before the rows are read: no later change is missed
     context = _rows_context(request, document, after=-1)
     documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
     selectors.language_progress(documents)
     filters = _filters(request)
-    metrics = [
-        selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES
-    ]
-    for entry in metrics:
-        entry["translated_words"] = sum(entry["words_by_status"].values())
-        entry["approved_words"] = entry["words_by_status"].get("approved", 0)
     context.update(
-        metrics=metrics,
+        live_cursor=live_cursor,
+        live_poll_seconds=live.POLL_SECONDS,
+        live_idle_seconds=live.IDLE_SECONDS,
+        metrics=live.metrics_of(document),
         check_codes=sorted([*CHECK_CODES, *selectors.EXTRA_CHECK_CODES]),
         progress=documents[0].progress,
         filters=filters,
@@ -148,7 +149,8 @@ def editor_rows(request, document_id: int):
         after = int(request.GET.get("after", "-1"))
     except ValueError:
         after = -1
-    return render(request, "corpus/editor.html#rows", _rows_context(request, document, after))
+    until = _int(request.GET.get("until"))
+    return render(request, "corpus/editor.html#rows", _rows_context(request, document, after, until))
 
 
 def _cell(document: Document, language: str, position: int, rows: int) -> selectors.EditorCell:
@@ -245,6 +247,14 @@ def cell_save(request, document_id: int, language: str, position: int):
 
 
 @require_POST
+def cell_compare(request, document_id: int, language: str, position: int):
+    """The open cell's text beside the newer version someone saved meanwhile (nothing is saved)."""
+    document = _document(request, document_id)
+    current = _cell(document, language, position, _rows_param(request))
+    return _render_cell(request, document, current, mode="conflict", mine=request.POST.get("text", ""))
+
+
+@require_POST
 def cell_action(request, document_id: int, language: str, position: int, action: str):
     document = _document(request, document_id)
     service = ACTIONS.get(action)
@@ -264,7 +274,12 @@ def cell_action(request, document_id: int, language: str, position: int, action:
         )
     except StaleVersion:
         fresh = _cell(document, language, position, rows)
-        return _render_cell(request, document, fresh, error="Someone changed this meanwhile; look again.")
+        by = fresh.translation.updated_by if fresh.translation else None
+        if by is not None and by.pk == request.user.pk:
+            message = "You changed this in another tab meanwhile; look again."
+        else:
+            message = f"{by.get_username() if by else 'Someone'} changed this meanwhile; look again."
+        return _render_cell(request, document, fresh, error=message)
     except WorkbenchError as error:
         return _render_cell(
             request, document, current, mode="reject" if action == "reject" else "view", error=error.message
@@ -364,11 +379,22 @@ def cell_matches(request, document_id: int, language: str, position: int):
     document = _document(request, document_id)
     cell = _cell(document, language, position, 1)
     source = selectors.span_source(document.pk, cell.first, cell.last)
-    matches = memory.lookup(source, language, limit=3)
+    matches = memory.lookup(source, language, limit=3, min_score=memory.USEFUL_SCORE)
+    terms, seen = [], set()
+    for hit in glossary.hits_finder([language])(source):  # the open cell's terms, once each
+        if hit.source not in seen:
+            seen.add(hit.source)
+            terms.append(
+                {
+                    "source": hit.source,
+                    "preferred": hit.translations.get(language, []),
+                    "forbidden": hit.forbidden.get(language, []),
+                }
+            )
     return render(
         request,
         "corpus/editor.html#matches",
-        {"matches": matches, "cell": cell, "document": document, "language": language},
+        {"matches": matches, "terms": terms, "cell": cell, "document": document, "language": language},
     )
 
 

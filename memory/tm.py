@@ -28,6 +28,8 @@ from corpus.segmentation import is_word, words
 from corpus.selectors import span_source
 
 MIN_SCORE = 20
+# The editor offers a fuzzy match from this score up: below it, fixing the match is more work than typing.
+USEFUL_SCORE = 50
 CANDIDATES = 150
 NUMBER = re.compile(r"^\d[\d.,]*$")
 # Function words and frequent particles carry little evidence; they stay in the tokens (and so in the
@@ -178,7 +180,7 @@ def filter_tokens(wanted: list[str]) -> list[str]:
 
 def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_SCORE) -> list[Match]:
     """The best memory matches for ``source`` in ``language``, best first."""
-    from corpus.diffs import token_diff_html
+    from corpus.diffs import diff_html
 
     tokens = source_tokens(source)
     key = normalise_source(source)
@@ -215,8 +217,8 @@ def lookup(source: str, language: str, *, limit: int = 5, min_score: int = MIN_S
                 matches.append(Match(unit, score, band(score), ""))
     matches.sort(key=lambda match: (-match.score, -match.unit.pk))
     best = matches[:limit]
-    for match in best:  # diffs only for what is shown
-        match.diff = token_diff_html(match.unit.tokens, tokens)
+    for match in best:  # diffs only for what is shown: the texts as written, punctuation and spaces kept
+        match.diff = diff_html(match.unit.source_text, source, "zh")
     return best
 
 

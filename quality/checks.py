@@ -176,8 +176,11 @@ def _describe(m: NumberMention) -> str:
         return f"month {m.month} ({m.text})"
     if m.kind == "percent":
         return f"{_fmt(m.value)}% ({m.text})"
+    # as typed ("2009", not "2,009"); a written-out form shows its value too: "3万 (30,000)"
     shown = _fmt(m.value)
-    return shown if m.text.replace(",", "") == shown.replace(",", "") else f"{shown} ({m.text})"
+    if not m.text:
+        return shown
+    return m.text if m.text.replace(",", "") == shown.replace(",", "") else f"{m.text} ({shown})"
 
 
 def _check_numbers(source: str, target: str, sl: str, tl: str) -> list[Finding]:

@@ -15,6 +15,7 @@ from corpus.models.access import ApiToken, LanguageAccess, LoginFailure
 from corpus.models.audit import AuditEvent
 from corpus.models.documents import Document, DocumentQuerySet, Segment
 from corpus.models.memory import GlossaryTerm, MemoryUnit
+from corpus.models.presence import Presence
 from corpus.models.references import Reference, ReferenceUnit
 from corpus.models.translations import Revision, Translation
 
@@ -27,6 +28,7 @@ __all__ = [
     "LanguageAccess",
     "LoginFailure",
     "MemoryUnit",
+    "Presence",
     "Reference",
     "ReferenceUnit",
     "Revision",

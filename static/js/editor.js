@@ -91,6 +91,12 @@
         if (match) { event.preventDefault(); target.value = match.textContent; }
         return;
       }
+      if (event.altKey && (event.key === "h" || event.key === "H" || event.code === "KeyH")) {
+        // the history one key away while typing (the cell's History button is hidden by the form)
+        event.preventDefault();
+        if (cell.dataset.historyUrl) htmx.ajax("GET", cell.dataset.historyUrl, { target: "#panel", swap: "innerHTML" });
+        return;
+      }
       if (event.altKey && (event.key === "s" || event.key === "S" || event.code === "KeyS")) {
         event.preventDefault();
         target.value = sourceOf(cell);

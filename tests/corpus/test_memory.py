@@ -3,6 +3,9 @@ workflow, concordance, TMX into memory, and the API endpoints with roles and err
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -92,6 +95,9 @@ def test_repeated_openings_are_each_others_best_fuzzy_match(seed, translator_en,
     assert best.band == memory.band(best.score)
     assert best.band != "100"
     assert "<ins>" in best.diff or "<del>" in best.diff
+    # the diff is of the texts as written: punctuation and spaces kept, nothing else added
+    plain = re.sub(r"<del>.*?</del>|<[^>]+>", "", str(best.diff))
+    assert html.unescape(plain) == second.text
     assert memory.lookup(second.text, "ko") == [], "a unit of another language matched"
 
     # the other way round: reopen the first, approve the second

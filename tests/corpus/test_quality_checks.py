@@ -244,7 +244,8 @@ def test_number_changed_is_an_error_naming_both_values() -> None:
     assert len(findings) == 1
     f = findings[0]
     assert f.severity == "error"
-    assert "115,119" in f.message and "115,118" in f.message
+    # each number as it was typed: the source wrote 115119, the target 115,118
+    assert "number 115119 of the source is 115,118 in the target" in f.message
     assert f.detail is not None and f.detail["problem"] == "changed"
 
 
@@ -254,7 +255,19 @@ def test_number_missing_names_the_value() -> None:
     )
     assert [f.detail["problem"] for f in findings if f.detail] == ["missing"]
     assert findings[0].severity == "error"
-    assert "115,119" in findings[0].message
+    assert "number 115119 of the source is missing" in findings[0].message
+
+
+def test_a_number_the_target_adds_is_shown_as_typed() -> None:
+    findings = of(run("疫情推动全球化变局。", "In 2009 the pandemic pushed globalisation.", "en"), "numbers")
+    assert [f.message.split(" (at")[0] for f in findings] == [
+        "number 2009 in the target is not in the source"
+    ]
+
+
+def test_a_written_out_number_shows_its_value_too() -> None:
+    findings = of(run("增加了3万人。", "It grew by 20,000 people.", "en"), "numbers")
+    assert any("3万 (30,000)" in f.message for f in findings), [f.message for f in findings]
 
 
 @pytest.mark.parametrize(
