@@ -13,44 +13,38 @@ import time
 from django.db import connection
 
 from corpus.models import Translation
-from corpus.selectors import span_source
+from corpus.selectors import length_norm_sums, span_source
 from memory.glossary import check_terms
 from quality import LengthNorm, check_pair, edit_effort
 
 NORM_MIN_SAMPLES = 20
-NORM_TTL_SECONDS = 300
+NORM_TTL_SECONDS = 30
 _norm_cache: dict[str, tuple[float, LengthNorm | None]] = {}
 
 
 def length_norm(language: str) -> LengthNorm | None:
     """ln(target/source) length ratio of approved translations of ``language``; None below 20 samples.
 
-    Cached per process for a few minutes: the norm moves slowly and a stale one is harmless.
+    From the sums the counters keep on every write (``corpus.selectors.length_norm_sums``): a read of
+    one row per document, never a scan of the translations inside a user's save. Cached per process
+    for a few seconds: the norm moves slowly and a stale one is harmless.
     """
     cached = _norm_cache.get(language)
     if cached and time.monotonic() - cached[0] < NORM_TTL_SECONDS:
         return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT count(*), avg(r), stddev_samp(r) FROM (
-                SELECT ln(length(regexp_replace(t.text, '\\s', '', 'g'))::numeric / sum(s.chars)) AS r
-                FROM corpus_translation t
-                JOIN corpus_segment s ON s.document_id = t.document_id
-                     AND s.position BETWEEN t.first_position AND t.last_position
-                WHERE t.language = %s AND t.status = 'approved' AND t.retired_at IS NULL
-                      AND length(regexp_replace(t.text, '\\s', '', 'g')) > 0
-                GROUP BY t.id, t.text HAVING sum(s.chars) >= 8
-            ) ratios
-            """,
-            [language],
-        )
-        count, mean, std = cursor.fetchone()
+    count, total, squares = length_norm_sums(language)
     norm = None
-    if count and count >= NORM_MIN_SAMPLES and mean is not None and std is not None:
-        norm = LengthNorm(mean=float(mean), std=max(float(std), 0.1), n=int(count))
+    if count >= NORM_MIN_SAMPLES:
+        mean = total / count
+        variance = max((squares - count * mean * mean) / (count - 1), 0.0)
+        norm = LengthNorm(mean=mean, std=max(math.sqrt(variance), 0.1), n=count)
     _norm_cache[language] = (time.monotonic(), norm)
     return norm
+
+
+def glossary_for(language: str) -> list:
+    """The counted glossary terms of ``language``, to load once for a bulk write."""
+    return check_terms(language)
 
 
 def set_findings(translation: Translation, findings: list[dict]) -> None:
@@ -65,11 +59,13 @@ def assess(
     source: str | None = None,
     extra: list[str] = (),
     with_consistency: bool = False,
+    glossary: list | None = None,
 ) -> list[str]:
     """Recompute findings and effort of the translation's current text; returns the fields it set.
 
     ``extra``: notes of the aligner, stored as ``alignment`` warnings. ``with_consistency`` (on
-    approval): also compare with approved translations of the same source elsewhere.
+    approval): also compare with approved translations of the same source elsewhere. ``glossary``:
+    the language's counted terms when the caller loaded them once for many units (``glossary_for``).
     """
     if source is None:
         source = span_source(translation.document_id, translation.first_position, translation.last_position)
@@ -82,7 +78,11 @@ def assess(
             source_lang="zh",
             target_lang=translation.language,
             norms={("zh", translation.language): norm} if norm else None,
-            glossary=check_terms(translation.language) if translation.text.strip() else (),
+            glossary=(
+                (glossary if glossary is not None else check_terms(translation.language))
+                if translation.text.strip()
+                else ()
+            ),
         )
     ]
     findings += [

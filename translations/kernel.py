@@ -196,7 +196,9 @@ class NewUnit:
     replaces: list[int] = field(default_factory=list)
 
 
-def _build(unit: NewUnit, *, document_id: int, language: str, origin: str, actor, author, now) -> Translation:
+def _build(
+    unit: NewUnit, *, document_id: int, language: str, origin: str, actor, author, now, glossary
+) -> Translation:
     user = actor if actor is not None and actor.is_authenticated else None
     translation = Translation(
         document_id=document_id,
@@ -215,7 +217,7 @@ def _build(unit: NewUnit, *, document_id: int, language: str, origin: str, actor
     source = unit.source
     if source is None:
         source = span_source(document_id, unit.first, unit.last)
-    assessment.assess(translation, source=source, extra=unit.flags)
+    assessment.assess(translation, source=source, extra=unit.flags, glossary=glossary)
     return translation
 
 
@@ -273,6 +275,7 @@ def create_many(
     writer = (
         (actor if actor is not None and actor.is_authenticated else None) if author == "actor" else author
     )
+    glossary = assessment.glossary_for(language) if units else []
     built = [
         _build(
             unit,
@@ -282,6 +285,7 @@ def create_many(
             actor=actor,
             author=writer,
             now=now,
+            glossary=glossary,
         )
         for unit in units
     ]
