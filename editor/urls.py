@@ -8,6 +8,7 @@ urlpatterns = [
     path("documents/<int:document_id>/", views.editor, name="editor"),
     path("documents/<int:document_id>/rows/", views.editor_rows, name="editor-rows"),
     path("documents/<int:document_id>/progress/", views.progress, name="progress"),
+    path("documents/<int:document_id>/metrics/", views.metrics, name="metrics"),
     path("documents/<int:document_id>/bulk-approve/", views.bulk_approve, name="bulk-approve"),
     path("documents/<int:document_id>/cells/<str:language>/<int:position>/", views.cell, name="cell"),
     path(

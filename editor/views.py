@@ -106,38 +106,43 @@ def _rows_context(request, document: Document, after: int) -> dict:
 
 @require_GET
 def editor(request, document_id: int):
+    """The page: its first rows and the progress bars (kept counters: one small query). The quality
+    metrics, which aggregate the document's translations, load after first paint (``metrics``)."""
     document = _document(request, document_id)
     context = _rows_context(request, document, after=-1)
-    documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
-    selectors.language_progress(documents)
-    filters = _filters(request)
-    metrics = [
-        selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES
-    ]
-    for entry in metrics:
-        entry["translated_words"] = sum(entry["words_by_status"].values())
-        entry["approved_words"] = entry["words_by_status"].get("approved", 0)
+    selectors.language_progress([document])
     context.update(
-        metrics=metrics,
         check_codes=sorted([*CHECK_CODES, *selectors.EXTRA_CHECK_CODES]),
-        progress=documents[0].progress,
-        filters=filters,
+        progress=document.progress,
+        filters=_filters(request),
         statuses=selectors.STATUS_FILTER_CHOICES,
         all_languages=settings.WORKBENCH_TARGET_LANGUAGES,
         hidden=request.GET.getlist("hide"),
-        segments_total=documents[0].segment_count,
+        segments_total=document.segment_count,
     )
     return render(request, "corpus/editor.html", context)
+
+
+@require_GET
+def metrics(request, document_id: int):
+    """The quality metrics panel, fetched by the page after first paint."""
+    document = _document(request, document_id)
+    entries = [
+        selectors.document_metrics(document, language) for language in settings.WORKBENCH_TARGET_LANGUAGES
+    ]
+    for entry in entries:
+        entry["translated_words"] = sum(entry["words_by_status"].values())
+        entry["approved_words"] = entry["words_by_status"].get("approved", 0)
+    return render(request, "corpus/editor.html#metrics", {"document": document, "metrics": entries})
 
 
 @require_GET
 def progress(request, document_id: int):
     """The document's progress bars, refreshed by the page after every save or review."""
     document = _document(request, document_id)
-    documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
-    selectors.language_progress(documents)
+    selectors.language_progress([document])
     return render(
-        request, "corpus/editor.html#progress", {"document": document, "progress": documents[0].progress}
+        request, "corpus/editor.html#progress", {"document": document, "progress": document.progress}
     )
 
 
