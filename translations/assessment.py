@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 import time
 
-from django.db import connection
-
-from corpus.models import Translation
+from corpus.models import MemoryUnit, Translation
 from corpus.selectors import length_norm_sums, span_source
 from memory.glossary import check_terms
+from memory.tm import normalise_source
 from quality import LengthNorm, check_pair, edit_effort
 
 NORM_MIN_SAMPLES = 20
@@ -98,7 +97,14 @@ def assess(
     return ["findings", "check_codes", "first_text", "effort"]
 
 
+UNCHANGED_EFFORT = {"ter": 0.0, "chrf": 100.0, "num_edits": 0, "changed": False}
+
+
 def _effort(before: str, after: str, language: str) -> dict:
+    if before == after:
+        # what sacrebleu gives for identical text (a test holds them equal); a new translation's
+        # first version is its current one, so bulk writes skip two sentence scores per unit
+        return dict(UNCHANGED_EFFORT)
     result = edit_effort(before, after, target_lang=language)
     return {key: _finite(result[key]) for key in ("ter", "chrf", "num_edits", "changed")}
 
@@ -119,22 +125,25 @@ def assess_review(translation: Translation, submitted_text: str) -> list[str]:
 
 
 def inconsistency_findings(translation: Translation, source: str) -> list[dict]:
-    """Approved translations elsewhere of the same source text with a different target."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT t.id, t.document_id, t.first_position, t.text
-            FROM corpus_translation t
-            JOIN corpus_segment s ON s.document_id = t.document_id
-                 AND s.position BETWEEN t.first_position AND t.last_position
-            WHERE t.language = %s AND t.status = 'approved' AND t.retired_at IS NULL AND t.id <> %s
-            GROUP BY t.id
-            HAVING string_agg(s.text, '' ORDER BY s.position) = %s
-            LIMIT 20
-            """,
-            [translation.language, translation.pk, source],
+    """Approved translations elsewhere of the same source text with a different target.
+
+    Read from the memory, which holds every approved translation keyed by its normalised source
+    (an index read), rather than by joining every approved span with its segments.
+    """
+    rows = list(
+        MemoryUnit.objects.filter(
+            language=translation.language,
+            source_key=normalise_source(source),
+            origin=MemoryUnit.Origin.APPROVED,
+            translation__status=Translation.Status.APPROVED,
+            translation__retired_at__isnull=True,
         )
-        rows = cursor.fetchall()
+        .exclude(translation_id=translation.pk)
+        .order_by("translation_id")
+        .values_list(
+            "translation_id", "translation__document_id", "translation__first_position", "translation__text"
+        )[:20]
+    )
     others = [row for row in rows if row[3].strip() != translation.text.strip()]
     if not others:
         return []
