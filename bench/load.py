@@ -252,6 +252,13 @@ def start_gunicorn(
         **(extra_env or {}),
     }
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    # as scripts/serve-production: production serves the hashed, compressed files collectstatic makes
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     log = log_path.open("w")
     process = subprocess.Popen(
         [

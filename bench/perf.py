@@ -24,6 +24,7 @@ import gzip
 import importlib.util
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -323,7 +324,6 @@ def pretranslate(user, samples: int) -> None:
 
 
 def compression(user) -> None:
-    from django.conf import settings
     from django.test import Client
 
     from corpus.models import Document
@@ -335,11 +335,31 @@ def compression(user) -> None:
     body = response.content
     encoding = response.get("Content-Encoding", "none")
     plain = gzip.decompress(body) if encoding == "gzip" else body
-    storage = settings.STORAGES["staticfiles"]["BACKEND"].rsplit(".", 1)[-1]
     print("\nresponses")
     row("editor page", f"{len(plain) // 1024} KB, {encoding}, sent {len(body) // 1024} KB", "gzip", "")
-    row("static storage", storage, "Manifest + gzip", "")
-    row("static max-age", str(getattr(settings, "WHITENOISE_MAX_AGE", "60 (default)")), "1 year", "")
+    production = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[-1], s.WHITENOISE_USE_FINDERS, "
+            "any('GZip' in m for m in s.MIDDLEWARE))",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "localhost",
+            "DJANGO_SETTINGS_MODULE": "workbench.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    storage, finders, gzip_on = production
+    row("production static storage", storage, "Manifest + gzip", "")
+    row("production finders / gzip middleware", f"{finders} / {gzip_on}", "False / True", "")
 
 
 def main() -> None:
