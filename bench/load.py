@@ -786,6 +786,7 @@ def main() -> None:
     parser.add_argument("--restart-db", action="store_true", help="restart PostgreSQL once under load")
     parser.add_argument("--outage", type=float, default=5, help="seconds PostgreSQL stays down")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
+    parser.add_argument("--database", default=BENCH_DB, help="name of the bench database (your own)")
     options = parser.parse_args()
     if options.restart_db and os.environ.get("DATABASE_URL"):
         parser.error(
@@ -793,7 +794,7 @@ def main() -> None:
             "DATABASE_URL (the server it names is never stopped)"
         )
 
-    server = Server()
+    server = Server(database=options.database)
     try:
         run(server, options)
     finally:

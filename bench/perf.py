@@ -13,7 +13,8 @@ translations, a third approved) like ``bench/api.py``. Prints, with medians of `
   cost of the corpus-wide length norm when it is computed inside a save;
 - pre-translation of a 10k document from 100% memory matches against a bulk insert of the same rows;
 - compression of the seed-sized editor page and the static files' storage.
-Exports are measured by ``bench/export.py``, source import by ``bench/perf.py --import`` (below).
+- source import of 1 MB of Chinese against jieba's own cut of the same text.
+Exports are measured by ``bench/export.py`` (against PostgreSQL's COPY).
 Never run as a test.
 """
 
@@ -362,13 +363,61 @@ def compression(user) -> None:
     row("production finders / gzip middleware", f"{finders} / {gzip_on}", "False / True", "")
 
 
+def source_import(samples: int) -> None:
+    """A 1 MB Chinese source (the seed's lines, each made unique) against jieba cutting the same text."""
+    import jieba
+    from django.conf import settings
+    from django.db import transaction
+
+    from exchange.sources import document_import
+
+    lines = [
+        line for line in settings.WORKBENCH_SEED_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    chinese = [line for line in lines if not any("\uac00" <= ch <= "\ud7a3" for ch in line)]
+    text, number = [], 0
+    while sum(len(line.encode()) + 1 for line in text) < 1_000_000:
+        text.append(f"第{number}章{chinese[number % len(chinese)]}")
+        number += 1
+    data = "\n".join(text).encode()
+
+    class Undo(Exception):
+        pass
+
+    def ours():
+        try:
+            with transaction.atomic():
+                result = document_import(data=data, file_name="bench-1mb.txt", title="bench 1 MB")
+                assert result.created
+                raise Undo
+        except Undo:
+            pass
+
+    decoded = data.decode()
+    runs = max(3, samples // 3)
+    ours_ms = median(ours, runs)
+    jieba_ms = median(lambda: jieba.lcut(decoded), runs)
+    print(
+        f"\nsource import of {len(data) / 1e6:.1f} MB of Chinese, median of {runs} (jieba's dictionary loaded)"
+    )
+    row("work", "measured", "limit", "ratio")
+    row(
+        "source import 1 MB",
+        f"{ours_ms:.0f} ms",
+        f"jieba lcut {jieba_ms:.0f} ms",
+        f"{ours_ms / jieba_ms:.2f}x",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--samples", type=int, default=15)
     parser.add_argument("--big", type=int, default=100_000)
     parser.add_argument("--database", default="bench_perf")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--skip", default="", help="comma-separated: reads,saves,pretranslate,compression")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: reads,saves,pretranslate,import,compression"
+    )
     options = parser.parse_args()
     url = database_url(options.database)
     setup_django(url, options.rebuild)
@@ -391,6 +440,8 @@ def main() -> None:
         saves(documents[SMALL], users[0], key, options.samples)
     if "pretranslate" not in skip:
         pretranslate(users[0], options.samples)
+    if "import" not in skip:
+        source_import(options.samples)
     if "compression" not in skip:
         compression(users[0])
 
