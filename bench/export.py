@@ -27,7 +27,9 @@ from pathlib import Path
 
 from common import ROOT, base_url, create_database, seed_sentences
 
-BENCH_DB = "workbench_bench_export"
+BENCH_DB = os.environ.get(
+    "BENCH_EXPORT_DATABASE", "workbench_bench_export"
+)  # your own name when sharing a server
 PER_DOCUMENT = 10_000
 
 
