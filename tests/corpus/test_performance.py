@@ -232,3 +232,20 @@ def test_the_effort_of_an_unchanged_text_is_what_sacrebleu_gives(text):
     for language in ("en", "ko"):
         measured = edit_effort(text, text, target_lang=language)
         assert {key: measured[key] for key in assessment.UNCHANGED_EFFORT} == assessment.UNCHANGED_EFFORT
+
+
+def test_html_and_json_are_compressed_when_asked():
+    import gzip
+    import json
+
+    editor = make_user("editor")
+    document = document_with_rows(40)
+    client = api_client(editor)
+    for url in [reverse("editor:editor", args=[document.pk]), f"/api/v1/documents/{document.pk}/segments/"]:
+        plain = client.get(url)
+        packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert "Content-Encoding" not in plain
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+        assert len(packed.content) < len(plain.content) / 2
+        if url.startswith("/api/"):
+            assert json.loads(gzip.decompress(packed.content)) == plain.json()
