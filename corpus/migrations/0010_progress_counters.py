@@ -121,17 +121,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='document',
             name='char_count',
-            field=models.PositiveBigIntegerField(default=0, editable=False),
+            field=models.PositiveBigIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.AddField(
             model_name='document',
             name='segment_count',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.AddField(
             model_name='document',
             name='word_count',
-            field=models.PositiveBigIntegerField(default=0, editable=False),
+            field=models.PositiveBigIntegerField(db_default=0, default=0, editable=False),
         ),
         migrations.CreateModel(
             name='DocumentProgress',

@@ -27,9 +27,9 @@ class Document(models.Model):
     )
     # Totals of the immutable segments, kept by a trigger on segment insert (migration 0010), so no
     # page counts a document's segments.
-    segment_count = models.PositiveIntegerField(default=0, editable=False)
-    word_count = models.PositiveBigIntegerField(default=0, editable=False)
-    char_count = models.PositiveBigIntegerField(default=0, editable=False)
+    segment_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    word_count = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
+    char_count = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
