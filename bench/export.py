@@ -95,6 +95,7 @@ def add_documents(connection, first_number: int, count: int, sentences: list[str
                         "[]",
                         "{}",
                         "",
+                        "{}",
                     )
                     for p in range(PER_DOCUMENT)
                 ),
@@ -158,6 +159,7 @@ TRANSLATION_COLUMNS = (
     "findings",
     "check_codes",
     "first_text",
+    "replaces",
 )
 
 
