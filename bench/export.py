@@ -27,7 +27,9 @@ from pathlib import Path
 
 from common import ROOT, base_url, create_database, seed_sentences
 
-BENCH_DB = "workbench_bench_export"
+BENCH_DB = os.environ.get(
+    "BENCH_EXPORT_DATABASE", "workbench_bench_export"
+)  # your own name when sharing a server
 PER_DOCUMENT = 10_000
 
 
@@ -93,6 +95,7 @@ def add_documents(connection, first_number: int, count: int, sentences: list[str
                         "[]",
                         "{}",
                         "",
+                        "{}",
                     )
                     for p in range(PER_DOCUMENT)
                 ),
@@ -156,6 +159,7 @@ TRANSLATION_COLUMNS = (
     "findings",
     "check_codes",
     "first_text",
+    "replaces",
 )
 
 

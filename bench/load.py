@@ -252,6 +252,13 @@ def start_gunicorn(
         **(extra_env or {}),
     }
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    # as scripts/serve-production: production serves the hashed, compressed files collectstatic makes
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     log = log_path.open("w")
     process = subprocess.Popen(
         [
@@ -779,6 +786,7 @@ def main() -> None:
     parser.add_argument("--restart-db", action="store_true", help="restart PostgreSQL once under load")
     parser.add_argument("--outage", type=float, default=5, help="seconds PostgreSQL stays down")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
+    parser.add_argument("--database", default=BENCH_DB, help="name of the bench database (your own)")
     options = parser.parse_args()
     if options.restart_db and os.environ.get("DATABASE_URL"):
         parser.error(
@@ -786,7 +794,7 @@ def main() -> None:
             "DATABASE_URL (the server it names is never stopped)"
         )
 
-    server = Server()
+    server = Server(database=options.database)
     try:
         run(server, options)
     finally:

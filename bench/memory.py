@@ -284,7 +284,7 @@ def main() -> None:
     if args.reuse:
         url = with_database(base_url(), BENCH_DB)
     else:
-        url = create_database(base_url())
+        url = create_database(base_url(), BENCH_DB)
         print(f"database {BENCH_DB} created and migrated in {time.perf_counter() - started:.1f} s")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "workbench.settings"}
     command = [sys.executable, __file__, str(args.n), "--body", *(["--reuse"] if args.reuse else [])]

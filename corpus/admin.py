@@ -6,6 +6,7 @@ from corpus.models import (
     ApiToken,
     AuditEvent,
     Document,
+    DocumentProgress,
     GlossaryTerm,
     LanguageAccess,
     LoginFailure,
@@ -38,6 +39,14 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # documents come in through import_source, which segments them
+
+
+@admin.register(DocumentProgress)
+class DocumentProgressAdmin(ReadOnlyAdmin):
+    """The counters the triggers keep (migration 0010): read only, like everything they count."""
+
+    list_display = ["document", "language", "status", "translations", "segments", "words"]
+    list_filter = ["language", "status"]
 
 
 @admin.register(Segment)

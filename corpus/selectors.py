@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Q, QuerySet, Subquery, Sum
 
-from corpus.models import Document, Revision, Segment, Translation
+from corpus.models import Document, DocumentProgress, Revision, Segment, Translation
 
 STATUSES = list(Translation.REVIEW_ORDER)
 STATUS_FILTER_CHOICES = [*STATUSES, "untranslated"]
@@ -52,46 +52,39 @@ class LanguageProgress:
 
 
 def documents_with_stats(user) -> QuerySet[Document]:
-    return (
-        Document.objects.visible_to(user)
-        .annotate(
-            segment_count=Count("segments"),
-            word_count=Sum("segments__words"),
-            char_count=Sum("segments__chars"),
-        )
-        .order_by("id")
-    )
+    """Visible documents; their segment, word and character totals are kept on the row (migration 0010)."""
+    return Document.objects.visible_to(user).order_by("id")
 
 
 def language_progress(documents: list[Document]) -> None:
-    """Attach ``progress`` (language -> LanguageProgress) to each document, in one query for all."""
+    """Attach ``progress`` (language -> LanguageProgress) to each document, from the kept counters:
+    one index read of a few rows per document, whatever its size."""
     ids = [document.pk for document in documents]
     rows: dict[int, dict[str, LanguageProgress]] = defaultdict(dict)
     for document in documents:
         for language in settings.WORKBENCH_TARGET_LANGUAGES:
             rows[document.pk][language] = LanguageProgress(language, document.segment_count or 0)
     if ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT t.document_id, t.language, t.status, count(DISTINCT t.id), count(s.id), coalesce(sum(s.words), 0)
-                FROM corpus_translation t
-                JOIN corpus_segment s ON s.document_id = t.document_id
-                     AND s.position BETWEEN t.first_position AND t.last_position
-                WHERE t.retired_at IS NULL AND t.document_id = ANY(%s)
-                GROUP BY 1, 2, 3
-                """,
-                [ids],
-            )
-            for document_id, language, status, count, segments, word_sum in cursor.fetchall():
-                progress = rows[document_id].get(language)
-                if progress is None:
-                    continue
-                progress.counts[status] = count
-                progress.segments_by_status[status] = segments
-                progress.words_by_status[status] = int(word_sum)
+        for document_id, language, status, count, segments, words in DocumentProgress.objects.filter(
+            document_id__in=ids, translations__gt=0
+        ).values_list("document_id", "language", "status", "translations", "segments", "words"):
+            progress = rows[document_id].get(language)
+            if progress is None:
+                continue
+            progress.counts[status] = count
+            progress.segments_by_status[status] = segments
+            progress.words_by_status[status] = int(words)
     for document in documents:
         document.progress = rows[document.pk]
+
+
+def length_norm_sums(language: str) -> tuple[int, float, float]:
+    """(count, sum, sum of squares) of ln(target/source chars) over approved spans of ``language``,
+    from the kept counters: one row per document, never a scan of the translations."""
+    totals = DocumentProgress.objects.filter(language=language, status="approved").aggregate(
+        n=Sum("norm_n"), total=Sum("norm_sum"), squares=Sum("norm_sumsq")
+    )
+    return int(totals["n"] or 0), float(totals["total"] or 0.0), float(totals["squares"] or 0.0)
 
 
 def live_translations(document_id: int, language: str | None = None) -> QuerySet[Translation]:
@@ -172,9 +165,22 @@ def attach_translations(document_id: int, segments: list, languages: list[str] |
         return
     low = min(segment.position for segment in segments)
     high = max(segment.position for segment in segments)
+    # Bounded on both ends: the spans starting inside the page, plus per language the one span that
+    # starts before it and may run into it (an index read backwards from ``low``). Asking only
+    # "last >= low" would read every span after the page.
+    starting_before = Q()
+    for language in languages:
+        before = (
+            live_translations(document_id, language)
+            .filter(first_position__lt=low)
+            .order_by("-first_position")
+            .values("pk")[:1]
+        )
+        starting_before |= Q(pk=Subquery(before), last_position__gte=low)
     spans = (
         live_translations(document_id)
-        .filter(language__in=languages, first_position__lte=high, last_position__gte=low)
+        .filter(Q(first_position__gte=low, first_position__lte=high) | starting_before)
+        .filter(language__in=languages)
         .select_related("updated_by", "author")
         .order_by("language", "first_position")
     )
@@ -284,17 +290,8 @@ def parse_segment_filters(params) -> dict:
 
 def document_metrics(document: Document, language: str) -> dict:
     """Counts and words by status, findings by check code, average effort: a handful of queries."""
-    documents = [
-        Document.objects.filter(pk=document.pk)
-        .annotate(
-            segment_count=Count("segments"),
-            word_count=Sum("segments__words"),
-            char_count=Sum("segments__chars"),
-        )
-        .get()
-    ]
-    language_progress(documents)
-    progress = documents[0].progress[language]
+    language_progress([document])
+    progress = document.progress[language]
     with connection.cursor() as cursor:
         cursor.execute(
             """

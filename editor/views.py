@@ -109,24 +109,23 @@ def _rows_context(request, document: Document, after: int, until: int | None = N
 
 @require_GET
 def editor(request, document_id: int):
+    """The page: its first rows and the progress bars (kept counters: one small query). The quality
+    metrics, which aggregate the document's translations, load after first paint (``metrics``)."""
     document = _document(request, document_id)
     live_cursor = live.cursor_now()  # before the rows are read: no later change is missed
     context = _rows_context(request, document, after=-1)
-    documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
-    selectors.language_progress(documents)
-    filters = _filters(request)
+    selectors.language_progress([document])
     context.update(
         live_cursor=live_cursor,
         live_poll_seconds=live.POLL_SECONDS,
         live_idle_seconds=live.IDLE_SECONDS,
-        metrics=live.metrics_of(document),
         check_codes=sorted([*CHECK_CODES, *selectors.EXTRA_CHECK_CODES]),
-        progress=documents[0].progress,
-        filters=filters,
+        progress=document.progress,
+        filters=_filters(request),
         statuses=selectors.STATUS_FILTER_CHOICES,
         all_languages=settings.WORKBENCH_TARGET_LANGUAGES,
         hidden=request.GET.getlist("hide"),
-        segments_total=documents[0].segment_count,
+        segments_total=document.segment_count,
     )
     return render(request, "corpus/editor.html", context)
 
@@ -135,10 +134,9 @@ def editor(request, document_id: int):
 def progress(request, document_id: int):
     """The document's progress bars, refreshed by the page after every save or review."""
     document = _document(request, document_id)
-    documents = [selectors.documents_with_stats(request.user).get(pk=document.pk)]
-    selectors.language_progress(documents)
+    selectors.language_progress([document])
     return render(
-        request, "corpus/editor.html#progress", {"document": document, "progress": documents[0].progress}
+        request, "corpus/editor.html#progress", {"document": document, "progress": document.progress}
     )
 
 

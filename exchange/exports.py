@@ -34,6 +34,7 @@ from translations import workflow
 PAIRS = {"zh-en": ("zh", "en"), "zh-ko": ("zh", "ko"), "en-ko": ("en", "ko")}
 STATUSES = frozenset(workflow.STATUS_ORDER)
 FETCH = 2000
+XML_CHUNK = 500  # units per streamed chunk of an XML export (the writers' default)
 SNAPSHOT = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 
 
@@ -350,6 +351,9 @@ def stream_export(request: ExportRequest) -> Iterator[bytes | str]:
         if request.format == "tsv" and request.pair != "en-ko":
             yield from _tsv_from_sql(request)
             return
+        if request.format == "tmx" and request.pair != "en-ko":
+            yield from _tmx_from_sql(request, cursor_value, _tool_version(version))
+            return
         writer = WRITERS[request.format]
         yield from writer(
             units(request),
@@ -401,6 +405,68 @@ def _tsv_from_sql(request: ExportRequest) -> Iterator[bytes]:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH):
             yield "".join(row[0] for row in rows).encode()
+
+
+# What lxml does to a text node: & < > escaped, a carriage return as &#13;, and (after the writer's
+# fallback) characters XML cannot hold replaced by U+FFFD. PostgreSQL text never holds NUL.
+_XML_ILLEGAL_SQL = "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
+
+
+def _xml_text_sql(expression: str) -> str:
+    escaped = (
+        f"replace(replace(replace(replace({expression}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), "
+        "E'\\r', '&#13;')"
+    )
+    return f"regexp_replace({escaped}, '{_XML_ILLEGAL_SQL}', chr(65533), 'g')"
+
+
+def tmx_lines_sql(request: ExportRequest) -> tuple[str, list]:
+    """The zh-X export's TMX units as finished lines, formatted by PostgreSQL: the same bytes as
+    ``exchange.formats.write_tmx`` (tests/corpus/test_exports_fast_xml.py holds them equal)."""
+    source_lang, target = request.languages
+    inner, params = source_pair_sql(request)
+    sql = f"""
+        SELECT concat(
+            '<tu tuid="d', document_id, ':p', first_position, '-', last_position, ':', %s::text,
+            '" changedate="', to_char(updated_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'), '"',
+            CASE WHEN first_position <> last_position THEN ' segtype="block"' ELSE '' END,
+            '><prop type="x-document-id">', document_id,
+            '</prop><prop type="x-document-title">', {_xml_text_sql("title")},
+            '</prop><prop type="x-first-position">', first_position,
+            '</prop><prop type="x-last-position">', last_position,
+            '</prop><tuv xml:lang="', %s::text, '"><seg>', {_xml_text_sql("coalesce(source, '')")},
+            '</seg></tuv><tuv xml:lang="', %s::text, '"><prop type="x-status">', status,
+            '</prop><prop type="x-version">', version, '</prop><seg>', {_xml_text_sql("text")},
+            E'</seg></tuv></tu>\\n')
+        FROM ({inner}) units
+    """
+    return sql, [target, source_lang, target, *params]
+
+
+def _tmx_from_sql(request: ExportRequest, cursor_value: str, tool_version: str) -> Iterator[bytes]:
+    """The writer's own header and footer around unit lines PostgreSQL formats (about 3x faster)."""
+    from exchange.formats import write_tmx
+
+    source_lang, target_lang = request.languages
+    empty = b"".join(
+        write_tmx(
+            iter(()),
+            source_lang=source_lang,
+            target_lang=target_lang,
+            cursor=cursor_value,
+            tool_version=tool_version,
+        )
+    )
+    cut = empty.index(b"<body>\n") + len(b"<body>\n")
+    yield empty[:cut]
+    sql, params = tmx_lines_sql(request)
+    connection.ensure_connection()
+    with connection.connection.cursor(name="workbench_export_tmx") as cursor:
+        cursor.itersize = FETCH
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(XML_CHUNK):  # chunks as the writer makes them
+            yield "".join(row[0] for row in rows).encode()
+    yield empty[cut:]
 
 
 def _tool_version(version) -> str:

@@ -10,47 +10,40 @@ from __future__ import annotations
 import math
 import time
 
-from django.db import connection
-
-from corpus.models import Translation
-from corpus.selectors import span_source
+from corpus.models import MemoryUnit, Translation
+from corpus.selectors import length_norm_sums, span_source
 from memory.glossary import check_terms
+from memory.tm import normalise_source
 from quality import LengthNorm, check_pair, edit_effort
 
 NORM_MIN_SAMPLES = 20
-NORM_TTL_SECONDS = 300
+NORM_TTL_SECONDS = 30
 _norm_cache: dict[str, tuple[float, LengthNorm | None]] = {}
 
 
 def length_norm(language: str) -> LengthNorm | None:
     """ln(target/source) length ratio of approved translations of ``language``; None below 20 samples.
 
-    Cached per process for a few minutes: the norm moves slowly and a stale one is harmless.
+    From the sums the counters keep on every write (``corpus.selectors.length_norm_sums``): a read of
+    one row per document, never a scan of the translations inside a user's save. Cached per process
+    for a few seconds: the norm moves slowly and a stale one is harmless.
     """
     cached = _norm_cache.get(language)
     if cached and time.monotonic() - cached[0] < NORM_TTL_SECONDS:
         return cached[1]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT count(*), avg(r), stddev_samp(r) FROM (
-                SELECT ln(length(regexp_replace(t.text, '\\s', '', 'g'))::numeric / sum(s.chars)) AS r
-                FROM corpus_translation t
-                JOIN corpus_segment s ON s.document_id = t.document_id
-                     AND s.position BETWEEN t.first_position AND t.last_position
-                WHERE t.language = %s AND t.status = 'approved' AND t.retired_at IS NULL
-                      AND length(regexp_replace(t.text, '\\s', '', 'g')) > 0
-                GROUP BY t.id, t.text HAVING sum(s.chars) >= 8
-            ) ratios
-            """,
-            [language],
-        )
-        count, mean, std = cursor.fetchone()
+    count, total, squares = length_norm_sums(language)
     norm = None
-    if count and count >= NORM_MIN_SAMPLES and mean is not None and std is not None:
-        norm = LengthNorm(mean=float(mean), std=max(float(std), 0.1), n=int(count))
+    if count >= NORM_MIN_SAMPLES:
+        mean = total / count
+        variance = max((squares - count * mean * mean) / (count - 1), 0.0)
+        norm = LengthNorm(mean=mean, std=max(math.sqrt(variance), 0.1), n=count)
     _norm_cache[language] = (time.monotonic(), norm)
     return norm
+
+
+def glossary_for(language: str) -> list:
+    """The counted glossary terms of ``language``, to load once for a bulk write."""
+    return check_terms(language)
 
 
 def set_findings(translation: Translation, findings: list[dict]) -> None:
@@ -65,11 +58,13 @@ def assess(
     source: str | None = None,
     extra: list[str] = (),
     with_consistency: bool = False,
+    glossary: list | None = None,
 ) -> list[str]:
     """Recompute findings and effort of the translation's current text; returns the fields it set.
 
     ``extra``: notes of the aligner, stored as ``alignment`` warnings. ``with_consistency`` (on
-    approval): also compare with approved translations of the same source elsewhere.
+    approval): also compare with approved translations of the same source elsewhere. ``glossary``:
+    the language's counted terms when the caller loaded them once for many units (``glossary_for``).
     """
     if source is None:
         source = span_source(translation.document_id, translation.first_position, translation.last_position)
@@ -82,7 +77,11 @@ def assess(
             source_lang="zh",
             target_lang=translation.language,
             norms={("zh", translation.language): norm} if norm else None,
-            glossary=check_terms(translation.language) if translation.text.strip() else (),
+            glossary=(
+                (glossary if glossary is not None else check_terms(translation.language))
+                if translation.text.strip()
+                else ()
+            ),
         )
     ]
     findings += [
@@ -98,7 +97,14 @@ def assess(
     return ["findings", "check_codes", "first_text", "effort"]
 
 
+UNCHANGED_EFFORT = {"ter": 0.0, "chrf": 100.0, "num_edits": 0, "changed": False}
+
+
 def _effort(before: str, after: str, language: str) -> dict:
+    if before == after:
+        # what sacrebleu gives for identical text (a test holds them equal); a new translation's
+        # first version is its current one, so bulk writes skip two sentence scores per unit
+        return dict(UNCHANGED_EFFORT)
     result = edit_effort(before, after, target_lang=language)
     return {key: _finite(result[key]) for key in ("ter", "chrf", "num_edits", "changed")}
 
@@ -119,22 +125,25 @@ def assess_review(translation: Translation, submitted_text: str) -> list[str]:
 
 
 def inconsistency_findings(translation: Translation, source: str) -> list[dict]:
-    """Approved translations elsewhere of the same source text with a different target."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT t.id, t.document_id, t.first_position, t.text
-            FROM corpus_translation t
-            JOIN corpus_segment s ON s.document_id = t.document_id
-                 AND s.position BETWEEN t.first_position AND t.last_position
-            WHERE t.language = %s AND t.status = 'approved' AND t.retired_at IS NULL AND t.id <> %s
-            GROUP BY t.id
-            HAVING string_agg(s.text, '' ORDER BY s.position) = %s
-            LIMIT 20
-            """,
-            [translation.language, translation.pk, source],
+    """Approved translations elsewhere of the same source text with a different target.
+
+    Read from the memory, which holds every approved translation keyed by its normalised source
+    (an index read), rather than by joining every approved span with its segments.
+    """
+    rows = list(
+        MemoryUnit.objects.filter(
+            language=translation.language,
+            source_key=normalise_source(source),
+            origin=MemoryUnit.Origin.APPROVED,
+            translation__status=Translation.Status.APPROVED,
+            translation__retired_at__isnull=True,
         )
-        rows = cursor.fetchall()
+        .exclude(translation_id=translation.pk)
+        .order_by("translation_id")
+        .values_list(
+            "translation_id", "translation__document_id", "translation__first_position", "translation__text"
+        )[:20]
+    )
     others = [row for row in rows if row[3].strip() != translation.text.strip()]
     if not others:
         return []

@@ -13,7 +13,7 @@ Invariants held by the database itself (see migration 0002 for the SQL ones):
 
 from corpus.models.access import ApiToken, LanguageAccess, LoginFailure
 from corpus.models.audit import AuditEvent
-from corpus.models.documents import Document, DocumentQuerySet, Segment
+from corpus.models.documents import Document, DocumentProgress, DocumentQuerySet, Segment
 from corpus.models.memory import GlossaryTerm, MemoryUnit
 from corpus.models.presence import Presence
 from corpus.models.references import Reference, ReferenceUnit
@@ -23,6 +23,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Document",
+    "DocumentProgress",
     "DocumentQuerySet",
     "GlossaryTerm",
     "LanguageAccess",

@@ -25,6 +25,11 @@ class Document(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Totals of the immutable segments, kept by a trigger on segment insert (migration 0010), so no
+    # page counts a document's segments.
+    segment_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    word_count = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
+    char_count = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -58,3 +63,36 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}:{self.position} {self.text[:30]}"
+
+
+class DocumentProgress(models.Model):
+    """Live translations of a document by (language, status): kept by statement triggers on
+    ``corpus_translation`` (migration 0010), so progress bars, the document list and the length
+    norm read a few rows instead of joining every span with its segments.
+
+    ``norm_*``: the count, sum and sum of squares of ln(target chars / source chars) over the
+    approved spans with at least 8 source characters (the length-ratio norm of quality checks).
+    The document key has no database constraint: a deleted document's rows are harmless.
+    """
+
+    document = models.ForeignKey(
+        Document, on_delete=models.DO_NOTHING, db_constraint=False, related_name="progress_rows"
+    )
+    language = models.CharField(max_length=3)
+    status = models.CharField(max_length=10)
+    translations = models.IntegerField(default=0)
+    segments = models.BigIntegerField(default=0)
+    words = models.BigIntegerField(default=0)
+    norm_n = models.BigIntegerField(default=0)
+    norm_sum = models.FloatField(default=0)
+    norm_sumsq = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language", "status"], name="document_progress_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.language} {self.status}: {self.translations}"

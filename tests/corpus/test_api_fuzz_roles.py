@@ -49,7 +49,9 @@ def fuzz_data(seed, editor, editor2):
 
 @pytest.mark.django_db(transaction=True)  # each request commits on its own, as in production
 def test_fuzzed_requests_as_a_translator_get_no_server_error_and_conform(fuzz_schema, fuzz_data):
-    headers = {"Authorization": f"Bearer {fuzz_data['key']}"}
+    # schemathesis's WSGI transport asks for gzip but does not decode it (compression is tested in
+    # tests/corpus/test_performance.py)
+    headers = {"Authorization": f"Bearer {fuzz_data['key']}", "Accept-Encoding": "identity"}
     failures, operations, calls = [], [], []
     started = time.monotonic()
     for result in fuzz_schema.get_all_operations():

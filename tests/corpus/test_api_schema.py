@@ -306,7 +306,9 @@ def fuzz_operation(operation, fuzz_data, headers, calls):
 @pytest.mark.django_db(transaction=True)  # each request commits on its own, as in production
 def test_fuzzed_requests_get_no_server_error_and_conform_to_the_schema(fuzz_schema, fuzz_data):
     """A bounded, deterministic schemathesis run over every operation of the API, as an editor."""
-    headers = {"Authorization": f"Bearer {fuzz_data['key']}"}
+    # schemathesis's WSGI transport asks for gzip but does not decode it (compression is tested in
+    # tests/corpus/test_performance.py)
+    headers = {"Authorization": f"Bearer {fuzz_data['key']}", "Accept-Encoding": "identity"}
     failures, operations, calls = [], 0, []
     for result in fuzz_schema.get_all_operations():
         operation = result.ok()

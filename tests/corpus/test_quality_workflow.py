@@ -570,8 +570,13 @@ def test_the_editor_check_filter_narrows_rows(seed, translator_en):
 
 def test_the_editor_metrics_table_lists_checks_by_code(seed, translator_en):
     with_findings(seed, translator_en, count=4)
-    tree = page_tree(api(translator_en).get(reverse("editor:editor", args=[seed.pk])))
-    table = tree.xpath("//details[contains(@class, 'metrics')]//table")
+    client = api(translator_en)
+    page = page_tree(client.get(reverse("editor:editor", args=[seed.pk])))
+    # the panel loads after first paint
+    (loader,) = page.xpath("//details[contains(@class, 'metrics')][@hx-trigger='load']")
+    assert loader.get("hx-get") == reverse("editor:metrics", args=[seed.pk])
+    tree = page_tree(client.get(loader.get("hx-get")))
+    table = tree.xpath("//table")
     assert len(table) == 1
     english = table[0].xpath(".//tr[@data-language='en']")[0]
     cells = english.xpath("./td")

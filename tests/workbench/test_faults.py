@@ -44,7 +44,8 @@ def own_cursors() -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    ("export_format", "cursor_name"), [("tsv", "workbench_export_tsv"), ("tmx", "workbench_export")]
+    ("export_format", "cursor_name"),
+    [("tsv", "workbench_export_tsv"), ("tmx", "workbench_export_tmx"), ("xliff", "workbench_export")],
 )
 def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(
     client, monkeypatch, export_format, cursor_name
@@ -53,7 +54,9 @@ def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(
 
     # Many small fetches and chunks: the stream is cut while the server-side cursor is open.
     monkeypatch.setattr(exports, "FETCH", 2)
-    monkeypatch.setitem(exports.WRITERS, "tmx", functools.partial(exports.WRITERS["tmx"], chunk_size=2))
+    monkeypatch.setattr(exports, "XML_CHUNK", 2)
+    for name in ("tmx", "xliff"):
+        monkeypatch.setitem(exports.WRITERS, name, functools.partial(exports.WRITERS[name], chunk_size=2))
     document = make_document(
         "标题\n"
         + "".join(f"第{n}句话。" for n in range(12))
