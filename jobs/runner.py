@@ -73,8 +73,11 @@ class Progress:
         self.write(phase=phase, force=True)
 
     def advance(self, units: int = 1) -> None:
+        """A batch of ``units`` is written; pauses ``WORKBENCH_JOB_BATCH_PAUSE`` seconds if set."""
         self.done = min(self.done + units, self.total) if self.total else self.done + units
         self.write()
+        if settings.WORKBENCH_JOB_BATCH_PAUSE > 0:
+            time.sleep(settings.WORKBENCH_JOB_BATCH_PAUSE)
 
     def check(self) -> None:
         """Write the progress and look at the cancel flag now (the last look before the work commits)."""

@@ -219,6 +219,9 @@ WORKBENCH_JOB_ALIGN_FACTOR = int(os.environ.get("WORKBENCH_JOB_ALIGN_FACTOR", "1
 WORKBENCH_JOB_IMPORT_THRESHOLD = int(os.environ.get("WORKBENCH_JOB_IMPORT_THRESHOLD", str(256 * 1024)))
 WORKBENCH_JOB_SEGMENTS_THRESHOLD = int(os.environ.get("WORKBENCH_JOB_SEGMENTS_THRESHOLD", "2000"))
 WORKBENCH_JOB_BATCH = int(os.environ.get("WORKBENCH_JOB_BATCH", "500"))
+# Seconds a job pauses after each batch: a busy server can keep a big job from crowding out the
+# people typing (0 = no pause).
+WORKBENCH_JOB_BATCH_PAUSE = float(os.environ.get("WORKBENCH_JOB_BATCH_PAUSE", "0"))
 WORKBENCH_JOB_ATTEMPTS = int(os.environ.get("WORKBENCH_JOB_ATTEMPTS", "2"))
 # Webhooks (webhooks/): deliveries retried WORKBENCH_WEBHOOK_ATTEMPTS times with exponential backoff
 # from WORKBENCH_WEBHOOK_BACKOFF_SECONDS; private and loopback addresses are refused unless

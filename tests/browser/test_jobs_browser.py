@@ -35,7 +35,8 @@ def test_a_large_alignment_applied_as_a_job_shows_its_progress_and_result(page: 
     job = Job.objects.get()
     assert job.kind == "alignment-apply" and job.state == "queued"
     expect(page.locator(".job-state")).to_have_text("queued")
-    worker = start_worker(WORKBENCH_JOB_BATCH="5")
+    # small batches with a pause after each, as a busy server would run it: the bar has time to move
+    worker = start_worker(WORKBENCH_JOB_BATCH="5", WORKBENCH_JOB_BATCH_PAUSE="0.05")
     try:
         seen = set()
         end = time.monotonic() + 240
@@ -47,8 +48,7 @@ def test_a_large_alignment_applied_as_a_job_shows_its_progress_and_result(page: 
                 break
             time.sleep(0.1)
         moving = {value for value, maximum in seen if 0 < value < maximum}
-        # the bar was seen on its way (queued at 0, part-way, then full), not only jumping to the end
-        assert moving and len({value for value, _maximum in seen}) >= 3, seen
+        assert len(moving) >= 2, seen  # the bar was seen at two points on its way
         expect(page.locator(".job-state")).to_have_text("done")
         result = page.locator(".job-result")
         expect(result).to_contain_text("created")
