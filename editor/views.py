@@ -378,8 +378,9 @@ def cell_matches(request, document_id: int, language: str, position: int):
     cell = _cell(document, language, position, 1)
     source = selectors.span_source(document.pk, cell.first, cell.last)
     matches = memory.lookup(source, language, limit=3, min_score=memory.USEFUL_SCORE)
+    hits = glossary.hits_finder([language])(source)
     terms, seen = [], set()
-    for hit in glossary.hits_finder([language])(source):  # the open cell's terms, once each
+    for hit in hits:  # the open cell's terms, once each
         if hit.source not in seen:
             seen.add(hit.source)
             terms.append(
@@ -389,10 +390,19 @@ def cell_matches(request, document_id: int, language: str, position: int):
                     "forbidden": hit.forbidden.get(language, []),
                 }
             )
+    # ?focus=1: the focused editing area's source (terms highlighted, listed beside it) and matches
+    focus = request.GET.get("focus") == "1"
     return render(
         request,
-        "corpus/editor.html#matches",
-        {"matches": matches, "terms": terms, "cell": cell, "document": document, "language": language},
+        "corpus/editor.html#focus-context" if focus else "corpus/editor.html#matches",
+        {
+            "matches": matches,
+            "terms": terms,
+            "cell": cell,
+            "document": document,
+            "language": language,
+            "source_parts": source_parts(source, hits) if focus else [],
+        },
     )
 
 

@@ -87,7 +87,8 @@
         return;
       }
       if ((event.ctrlKey || event.metaKey) && ["1", "2", "3"].indexOf(event.key) >= 0) {
-        var match = document.querySelector('#panel .match[data-index="' + event.key + '"] .match-target');
+        var wanted = '.match[data-index="' + event.key + '"] .match-target';
+        var match = cell.querySelector(wanted) || document.querySelector("#panel " + wanted);
         if (match) { event.preventDefault(); target.value = match.textContent; }
         return;
       }
@@ -180,9 +181,11 @@
     if (!element) return;
     var fresh = element.id ? document.getElementById(element.id) : element;
     if (!fresh) return;
+    // the open cell's terms and matches load into its focused editing area (hx-trigger="load")
     var input = fresh.querySelector("textarea");
-    if (input && fresh.dataset.matchesUrl && input.classList.contains("cell-input")) {
-      htmx.ajax("GET", fresh.dataset.matchesUrl, { target: "#panel", swap: "innerHTML" });
+    if (input && input.classList.contains("cell-input")) {
+      var panel = document.getElementById("panel");
+      if (panel && panel.querySelector(".matches")) panel.innerHTML = "";
     }
     if (input) {
       input.focus();

@@ -139,7 +139,8 @@
       notice = document.createElement("p");
       notice.className = "live-notice";
       notice.setAttribute("role", "status");
-      open.insertBefore(notice, open.firstChild);
+      var host = open.querySelector(".focus") || open;  // shown where the user is typing
+      host.insertBefore(notice, host.firstChild);
     }
     notice.textContent = "";
     var who = change.by ? change.by : "someone";
