@@ -188,6 +188,8 @@
       if (panel && panel.querySelector(".matches")) panel.innerHTML = "";
     }
     if (input) {
+      // the row stays in sight above the docked editing area (td.cell.open has a scroll margin)
+      if (fresh.classList.contains("open")) fresh.scrollIntoView({ block: "nearest" });
       input.focus();
       input.setSelectionRange(input.value.length, input.value.length);
     } else if (!pendingNext && (!document.activeElement || document.activeElement === document.body)) {

@@ -94,5 +94,11 @@ def test_the_open_cell_gets_a_focused_area_with_source_terms_matches_and_finding
 
     # Ctrl+Enter opened the next untranslated cell in its own area; Escape closes it
     expect(page.locator("td.cell.open .focus textarea")).to_be_focused()
+    next_cell = page.locator("td.cell.open")
+    page.wait_for_function(
+        "() => { const c = document.querySelector('td.cell.open'), f = c.querySelector('.focus');"
+        " return c.getBoundingClientRect().bottom <= f.getBoundingClientRect().top; }"
+    )  # the next row is scrolled into sight above the area
+    assert next_cell.get_attribute("data-first") == str(position + 1)
     page.keyboard.press("Escape")
     expect(page.locator(".focus")).to_have_count(0)
