@@ -20,7 +20,7 @@ from django.conf import settings
 
 from alignment.splitting import split_sentences
 from corpus.errors import WorkbenchError
-from corpus.models import Document, Segment
+from corpus.models import Document
 
 
 class PasteTooLarge(WorkbenchError):
@@ -55,7 +55,7 @@ def check_paste(*, document: Document, language: str, text: str, factor: int = 1
             maximum=max_sentences,
             found=sentences,
         )
-    segments = Segment.objects.filter(document=document).count()
+    segments = document.segment_count  # kept by a trigger on the segments
     cells = abs(segments - sentences) * min(segments, sentences)
     max_cells = settings.WORKBENCH_ALIGN_MAX_CELLS * factor
     if cells > max_cells:

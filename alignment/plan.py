@@ -36,9 +36,14 @@ class PlannedUnit:
     @property
     def is_untranslated(self) -> bool:
         """No text for these segments, in the paste or kept."""
-        return not self.sentences and self.kept is None and self.standing is None
+        return not self.sentences and self.held is None
 
     standing: Translation | None = None  # a kept translation the paste did not contain, left as it is
+
+    @property
+    def held(self) -> Translation | None:
+        """The reviewed translation these segments keep (an anchor found in the paste, or standing)."""
+        return self.kept or self.standing
 
 
 @dataclass
@@ -57,15 +62,9 @@ class AlignmentPlan:
             "units": len(aligned),
             "anchors": sum(1 for u in self.units if u.kept is not None),
             "kept_submitted": sum(
-                1
-                for u in self.units
-                if (u.kept or u.standing) and (u.kept or u.standing).status == "submitted"
+                1 for u in self.units if u.held is not None and u.held.status == "submitted"
             ),
-            "kept_approved": sum(
-                1
-                for u in self.units
-                if (u.kept or u.standing) and (u.kept or u.standing).status == "approved"
-            ),
+            "kept_approved": sum(1 for u in self.units if u.held is not None and u.held.status == "approved"),
             "submitted_replaceable": self.submitted_in_range,
             "untranslated_segments": sum(
                 u.last - u.first + 1 for u in self.units if u.first is not None and u.is_untranslated

@@ -72,6 +72,8 @@ def document_create(*, data: bytes, source: SegmentedSource, file_name: str, tit
             for position, segment in enumerate(source.segments)
         ),
     )
+    # the totals were just kept by the segments' trigger: the returned document carries them
+    document.refresh_from_db(fields=["segment_count", "word_count", "char_count"])
     return document
 
 

@@ -118,14 +118,14 @@ def check_version(current: Translation, version: int | None) -> None:
 # --- text and spans -----------------------------------------------------------------------------
 
 
-def clean_text(text: str, *, allow_empty: bool = False) -> str:
+def clean_text(text: str) -> str:
     """Line endings unified and the text trimmed; an empty save is refused (nothing is wiped by it)."""
     if not isinstance(text, str):
         raise InvalidInput("Text must be a string.", detail={"field": "text"})
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"Text is longer than {MAX_TEXT:,} characters.", detail={"field": "text"})
-    if not text and not allow_empty:
+    if not text:
         raise InvalidInput(
             "The translation is empty: nothing was saved (type a translation, or press Escape to cancel).",
             detail={"field": "text"},
@@ -160,6 +160,11 @@ def check_span_free(
         )
 
 
+def _user(actor):
+    """The signed-in user behind ``actor``, or None (the system: the seed, a shell command)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 # --- the history row ------------------------------------------------------------------------------
 
 
@@ -172,7 +177,7 @@ def _revision(translation: Translation, action: str, actor, comment: str = "") -
         version=translation.version,
         first_position=translation.first_position,
         last_position=translation.last_position,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=_user(actor),
         comment=comment,
     )
 
@@ -180,7 +185,7 @@ def _revision(translation: Translation, action: str, actor, comment: str = "") -
 def _touch(translation: Translation, actor, fields: Iterable[str]) -> None:
     translation.version += 1
     translation.updated_at = timezone.now()
-    translation.updated_by = actor if actor is not None and actor.is_authenticated else None
+    translation.updated_by = _user(actor)
     translation.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at", "updated_by"])
 
 
@@ -205,7 +210,7 @@ class NewUnit:
 def _build(
     unit: NewUnit, *, document_id: int, language: str, origin: str, actor, author, now, glossary
 ) -> Translation:
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = _user(actor)
     translation = Translation(
         document_id=document_id,
         language=language,
@@ -241,11 +246,10 @@ def create(
     status: str = Status.DRAFT,
     comment: str = "",
     author="actor",
-    allow_empty: bool = False,
     check_span: bool = True,
 ) -> Translation:
     """One new translation over a free span, with its first revision."""
-    text = clean_text(text, allow_empty=allow_empty)
+    text = clean_text(text)
     if check_span:
         lock_document(document)
         check_span_free(document=document, language=language, first=first, last=last)
@@ -282,9 +286,7 @@ def create_many(
     background job reports progress and may raise there to cancel: the caller's transaction rolls back).
     """
     now = timezone.now()
-    writer = (
-        (actor if actor is not None and actor.is_authenticated else None) if author == "actor" else author
-    )
+    writer = _user(actor) if author == "actor" else author
     glossary = assessment.glossary_for(language) if units else []
     step = max(1, batch_size if progress is not None else len(units))
     created: list[Translation] = []
@@ -430,21 +432,20 @@ def edit(
     actor,
     action: str = Action.EDIT,
     comment: str = "",
-    allow_empty: bool = False,
 ) -> Translation:
     """New text for a locked translation (the caller checked its version and the permission).
 
     The status follows the table (rejected -> draft, approved -> submitted). Returns it unchanged
     when the text is the same.
     """
-    text = clean_text(text, allow_empty=allow_empty)
+    text = clean_text(text)
     if text == current.text:
         return current
     new_status = workflow.next_status(current.status, Action.EDIT)
     was_approved = current.status == Status.APPROVED
     current.text = text
     current.status = new_status
-    current.author = actor if actor is not None and actor.is_authenticated else None
+    current.author = _user(actor)
     fields = ["text", "status", "author", *assessment.assess(current)]
     _touch(current, actor, fields)
     _revision(current, action, actor, comment).save()

@@ -7,7 +7,7 @@ from django_tasks import task
 
 from corpus import permissions
 from corpus.languages import validate_language
-from corpus.models import Document, Segment
+from corpus.models import Document
 from jobs import runner
 from jobs.models import Job
 from translations.pretranslate import document_pretranslate
@@ -18,10 +18,7 @@ PRETRANSLATE = "pretranslate"
 
 def pretranslate_in_background(*, document: Document, language: str, actor, background: bool = False) -> bool:
     """Whether this pre-translation leaves the request: asked for, or a document above the threshold."""
-    return (
-        background
-        or Segment.objects.filter(document=document).count() > settings.WORKBENCH_JOB_SEGMENTS_THRESHOLD
-    )
+    return background or document.segment_count > settings.WORKBENCH_JOB_SEGMENTS_THRESHOLD
 
 
 def pretranslate_start(*, document: Document, language: str, actor) -> Job:

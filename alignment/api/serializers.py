@@ -36,11 +36,11 @@ class PlannedUnitSerializer(serializers.Serializer):
         return unit.kept.pk if unit.kept is not None else None
 
     def get_kept(self, unit) -> int | None:
-        kept = unit.kept or unit.standing
+        kept = unit.held
         return kept.pk if kept is not None else None
 
     def get_kept_status(self, unit) -> str | None:
-        kept = unit.kept or unit.standing
+        kept = unit.held
         return kept.status if kept is not None else None
 
 
