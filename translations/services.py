@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from corpus import permissions
 from corpus.errors import WorkbenchError
@@ -53,16 +54,28 @@ def translation_create(
     return created
 
 
-@transaction.atomic
 def translation_save(
-    *, translation: Translation | int, text: str, version: int, actor, submit: bool = False
+    *,
+    translation: Translation | int,
+    text: str,
+    version: int,
+    actor,
+    submit: bool = False,
+    documents: QuerySet[Document] | None = None,
 ) -> Translation:
     """Change the text of a translation, based on ``version``; a stale version is refused.
-    ``submit``: and submit it (Ctrl+Shift+Enter), both or neither."""
-    saved = kernel.write(translation, action=Action.EDIT, version=version, actor=actor, text=text)
-    if submit:
+    ``submit``: and submit it (Ctrl+Shift+Enter), both or neither. ``documents``: the translation
+    must be in one of these (the documents the actor sees)."""
+    if not submit:
+        # one kernel step: its own transaction (a transaction around it would add a savepoint)
+        return kernel.write(
+            translation, action=Action.EDIT, version=version, actor=actor, text=text, documents=documents
+        )
+    with transaction.atomic():
+        saved = kernel.write(
+            translation, action=Action.EDIT, version=version, actor=actor, text=text, documents=documents
+        )
         return translation_submit(translation=saved, version=saved.version, actor=actor)
-    return saved
 
 
 @transaction.atomic
