@@ -332,9 +332,14 @@ class TranslationViewSet(
         return serializer.validated_data
 
     def review(self, service, serializer_class=s.VersionSerializer, **extra):
-        translation = self.get_object()
         data = self.validated(serializer_class)
-        translation = service(translation=translation, actor=self.request.user, **data, **extra)
+        translation = service(
+            translation=self.translation_id(),
+            actor=self.request.user,
+            documents=visible_documents(self.request),
+            **data,
+            **extra,
+        )
         return Response(s.translation_data(translation))
 
     @extend_schema(
