@@ -1,6 +1,7 @@
 """Load test: 50 simulated users against gunicorn in production mode, with an audit of every write.
 
-    .venv/bin/python bench/load.py [--seconds 120] [--users 50] [--workers 3] [--threads 4]
+    .venv/bin/python bench/load.py [--seconds 120] [--users 50] [--workers 3] [--threads 4] [--think 5]
+    .venv/bin/python bench/load.py --think 0 --export-pause 0     # saturation: no think time
     .venv/bin/python bench/load.py --restart-db --seconds 60 [--outage 5]   # fault run
 
 gunicorn (gthread, DEBUG=0, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,localhost, BEHIND_TLS=0)
@@ -11,11 +12,18 @@ disturb anybody else's tests); with ``DATABASE_URL`` set it is created on that s
 only ever stops the private cluster this script started itself: with ``DATABASE_URL`` set it is
 refused (that server belongs to somebody else, often the system's PostgreSQL).
 
-The users: translators page through a document's segments and save (create a draft for an
-untranslated segment, or PATCH with the version they read, re-reading on 409; some submit), editors
-approve submitted translations, one export job streams the whole zh-en TSV export again and again.
+The users, each a thread in a closed loop (it sends a request, waits for the answer, then thinks):
+translators page through a document's segments and save (create a draft for an untranslated
+segment, or PATCH with the version they read, re-reading on 409; some submit right after), editors
+read the submitted list and approve, one export job streams the whole zh-en TSV export. Think time:
+before each save, approval or page turn a user waits 0.5x to 1.5x ``--think`` seconds (default 5: a
+translator reading and typing saves every few seconds); the exporter waits 0.5x to 1.5x
+``--export-pause`` seconds (default 10) between whole exports. ``--think 0 --export-pause 0`` is the
+old saturation test: 0.05-0.4 s between a translator's writes, 0.2-0.6 s between an editor's
+approvals, exports back to back; it measures queueing on the machine's cores, not a user's wait.
 A probe asks /ready/ five times a second. Every request has a timeout; the run stops at the deadline or
-after --max-requests.
+after --max-requests. Before the load, one user alone PATCHes ``--single`` times through the same
+server: the single-client p50 the save's p99 under load is compared with (target 10x).
 
 Prints requests per second, p50/p95/p99 per endpoint, statuses per endpoint, and an audit:
 - lost: acknowledged writes (2xx carrying translation id, version v, text T) whose revision v is not
@@ -55,6 +63,7 @@ PRIVATE_PGDATA = ROOT / "var" / "pgdata-bench"
 SYNTHETIC_DOCS = 6
 SYNTHETIC_SEGMENTS = 1000
 HOT = 24  # translations every translator also edits now and then: they make the 409s
+SERVER_KEEPALIVE = 5  # seconds gunicorn keeps an idle connection open (workbench/gunicorn.conf.py)
 TIMEOUT = 30
 
 
@@ -335,12 +344,22 @@ class Results:
 
 
 class Load:
-    def __init__(self, base: str, seconds: float, max_requests: int, results: Results):
+    def __init__(
+        self,
+        base: str,
+        seconds: float,
+        max_requests: int,
+        results: Results,
+        think: float = 0.0,
+        export_pause: float = 0.0,
+    ):
         self.base = base
         self.deadline = time.monotonic() + seconds
         self.max_requests = max_requests
         self.count = 0
         self.results = results
+        self.think = think
+        self.export_pause = export_pause
 
     def running(self) -> bool:
         return time.monotonic() < self.deadline and self.count < self.max_requests
@@ -392,6 +411,22 @@ class Load:
     def pause(self, low: float, high: float, chooser: random.Random) -> None:
         time.sleep(min(chooser.uniform(low, high), max(0.0, self.deadline - time.monotonic())))
 
+    def think_time(self, session, low: float, high: float, chooser: random.Random) -> None:
+        """A person reading, typing or reviewing before their next request: 0.5x to 1.5x ``--think``
+        seconds; with ``--think 0`` the short ``low``..``high`` pauses of a hammering client.
+
+        After a pause near or past the server's keep-alive, the next request opens a new
+        connection, as a browser's does once the server closed the idle one; reusing it would race
+        the server's close (a connection error the server never saw)."""
+        seconds = (
+            chooser.uniform(0.5 * self.think, 1.5 * self.think)
+            if self.think > 0
+            else chooser.uniform(low, high)
+        )
+        time.sleep(min(seconds, max(0.0, self.deadline - time.monotonic())))
+        if seconds > SERVER_KEEPALIVE - 1:
+            session.close()
+
     def backoff(self, status: int, chooser: random.Random) -> None:
         if status == 0 or status >= 500:  # the database or the server is away: do not spin
             self.pause(0.3, 0.7, chooser)
@@ -422,7 +457,7 @@ def translator(load: Load, number: int, key: str, documents: list[int], hot: lis
             next_url = page["next"]
             rows = page["results"]
             for _ in range(chooser.randint(1, 3)):
-                load.pause(0.05, 0.4, chooser)
+                load.think_time(session, 0.05, 0.4, chooser)
                 writes += 1
                 text = f"translator {number} write {writes} {secrets.token_hex(4)}"
                 if hot and chooser.random() < 0.25:
@@ -498,7 +533,7 @@ def editor(load: Load, number: int, key: str, documents: list[int]) -> None:
     chooser = random.Random(1000 + number)
     try:
         while True:
-            load.pause(0.2, 0.6, chooser)
+            load.think_time(session, 0.2, 0.6, chooser)
             document = chooser.choice(documents)
             status, page = load.call(
                 session,
@@ -564,7 +599,31 @@ def exporter(load: Load, key: str) -> None:
         with load.results.lock:
             load.results.exports.append((received - sent, size, complete))
         load.backoff(status, chooser)
-        load.pause(0.2, 0.5, chooser)
+        if load.export_pause > 0:
+            load.pause(0.5 * load.export_pause, 1.5 * load.export_pause, chooser)
+        else:
+            load.pause(0.2, 0.5, chooser)
+
+
+def single_client(base: str, key: str, ids: list[int], count: int) -> list[float]:
+    """One user alone on the server: read a translation, PATCH it; the times of the PATCHes (ms)."""
+    session = session_for(key)
+    times = []
+    for number in range(count + 20):  # the first 20 warm up every worker's connection and caches
+        url = f"{base}/api/v1/translations/{ids[number % len(ids)]}/"
+        version = session.get(url, timeout=TIMEOUT).json()["version"]
+        started = time.perf_counter()
+        response = session.patch(
+            url,
+            json={"text": f"single client {number} {secrets.token_hex(4)}", "version": version},
+            timeout=TIMEOUT,
+        )
+        elapsed = 1000 * (time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"single-client save failed: {response.status_code} {response.text[:200]}")
+        if number >= 20:
+            times.append(elapsed)
+    return times
 
 
 def prober(load: Load) -> None:
@@ -613,7 +672,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def report(results: Results, elapsed: float) -> None:
+def report(results: Results, elapsed: float, single: list[float]) -> None:
     events = results.events
     print(f"\n{len(events)} requests in {elapsed:.1f} s = {len(events) / elapsed:.1f} req/s")
     by_endpoint = collections.defaultdict(list)
@@ -641,6 +700,13 @@ def report(results: Results, elapsed: float) -> None:
     print(f"  500s (bugs): {len(results.errors_500)}")
     for line in results.errors_500[:5]:
         print(f"    {line}")
+    saves = [1000 * (e.received - e.sent) for e in events if e.endpoint == "PATCH save" and e.status == 200]
+    if saves and single:
+        alone = percentile(single, 0.5)
+        print(
+            f"  PATCH save p99 under load {percentile(saves, 0.99):.1f} ms / single-client p50 {alone:.1f} ms"
+            f" = {percentile(saves, 0.99) / alone:.1f}x (target 10x); p50 under load {percentile(saves, 0.5):.1f} ms"
+        )
 
 
 def audit(results: Results) -> dict:
@@ -787,6 +853,20 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=5, help="seconds PostgreSQL stays down")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
     parser.add_argument("--database", default=BENCH_DB, help="name of the bench database (your own)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean seconds a user reads, types or reviews between two actions (0: no think time, "
+        "the short pauses of a client hammering the server)",
+    )
+    parser.add_argument(
+        "--export-pause",
+        type=float,
+        default=10.0,
+        help="mean seconds between two whole exports (0: 0.2-0.5 s)",
+    )
+    parser.add_argument("--single", type=int, default=200, help="single-client saves timed before the load")
     options = parser.parse_args()
     if options.restart_db and os.environ.get("DATABASE_URL"):
         parser.error(
@@ -822,6 +902,14 @@ def run(server: Server, options) -> None:
     key_of = {user.pk: tokens.token_create(user=user, name="load")[1] for user in users}
     connections.close_all()  # the bench holds no connection while the load (and a restart) runs
 
+    alone = list(
+        Translation.objects.filter(
+            document_id=documents[1], language="en", status="draft", retired_at__isnull=True
+        )
+        .exclude(pk__in=hot)
+        .order_by("-first_position")
+        .values_list("pk", flat=True)[:50]
+    )
     results, outage = Results(), Outage()
     process, base = start_gunicorn(
         server.url, options.workers, options.threads, ROOT / "var" / "bench-load-gunicorn.log"
@@ -833,7 +921,40 @@ def run(server: Server, options) -> None:
             + (f", PostgreSQL restart with a {options.outage:.0f} s outage" if options.restart_db else ""),
             flush=True,
         )
-        load = Load(base, options.seconds, options.max_requests, results)
+        print(
+            "users: a closed loop (each waits for its answer); "
+            + (
+                f"think time {0.5 * options.think:g}-{1.5 * options.think:g} s before each save, approval "
+                "and page turn"
+                if options.think > 0
+                else "no think time (0.05-0.4 s between a translator's writes: a saturation test)"
+            )
+            + "; the exporter streams a whole zh-en TSV export every "
+            + (
+                f"{0.5 * options.export_pause:g}-{1.5 * options.export_pause:g} s"
+                if options.export_pause > 0
+                else "0.2-0.5 s"
+            )
+            + "; /ready/ probed 5 times a second",
+            flush=True,
+        )
+        single = (
+            single_client(base, key_of[translators[0].pk], alone, options.single) if options.single else []
+        )
+        if single:
+            print(
+                f"single client, nothing else running: PATCH save p50 {percentile(single, 0.5):.1f} ms, "
+                f"p99 {percentile(single, 0.99):.1f} ms over {len(single)} saves",
+                flush=True,
+            )
+        load = Load(
+            base,
+            options.seconds,
+            options.max_requests,
+            results,
+            think=options.think,
+            export_pause=options.export_pause,
+        )
         threads = [
             threading.Thread(target=translator, args=(load, n, key_of[u.pk], documents, hot))
             for n, u in enumerate(translators)
@@ -855,7 +976,7 @@ def run(server: Server, options) -> None:
         elapsed = time.perf_counter() - started
     finally:
         stop_process(process)
-    report(results, elapsed)
+    report(results, elapsed, single)
     if options.restart_db:
         outage_report(results, outage)
     audit(results)

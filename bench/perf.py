@@ -1,6 +1,7 @@
 """Issue 18's table in one run: each request path against the limit PostgreSQL sets for the same work.
 
     .venv/bin/python bench/perf.py [--samples 15] [--big 100000] [--database bench_perf] [--rebuild]
+    .venv/bin/python bench/perf.py --only saves [--saves 300] [--profile-saves] --database bench_NAME
 
 Works in its own database (``--database``, created on the server of ``DATABASE_URL`` when missing;
 ``--rebuild`` empties it first). Builds once a 10,000- and a ``--big``-segment document (en and ko
@@ -9,8 +10,9 @@ translations, a third approved) like ``bench/api.py``. Prints, with medians of `
 - editor page ``/documents/{id}/`` and its rows fragment at 90% depth: server time, queries, bytes,
   against the API page of the same rows and the raw SQL of those rows; growth big/10k;
 - API segments page at 90% depth against its raw SQL; growth big/10k;
-- API save (PATCH): p50, p99 and queries against lock + UPDATE + revision INSERT in SQL, and the
-  cost of the corpus-wide length norm when it is computed inside a save;
+- API save (PATCH): p50, p99 (of ``--saves``, each beside a raw SQL write so both see the same
+  load), queries and permission reads against lock + UPDATE + revision INSERT in SQL, and the cost of
+  the length norm when a save refreshes it;
 - pre-translation of a 10k document from 100% memory matches against a bulk insert of the same rows;
 - compression of the seed-sized editor page and the static files' storage.
 - source import of 1 MB of Chinese against jieba's own cut of the same text.
@@ -196,9 +198,12 @@ FROM corpus_translation WHERE id = %(id)s;
 """
 
 
-def saves(document_id: int, user, key: str, samples: int) -> None:
+def saves(document_id: int, user, key: str, samples: int, count: int = 300, profile: bool = False) -> None:
+    """PATCH saves through the test client (Bearer token), each followed by the raw SQL write of
+    another translation, so both see the same machine load; p99 over ``count`` saves."""
     from django.db import connection, transaction
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from corpus.models import Translation
     from translations import assessment
@@ -209,11 +214,12 @@ def saves(document_id: int, user, key: str, samples: int) -> None:
             document_id=document_id, language="en", status="draft", retired_at__isnull=True
         )
         .order_by("first_position")
-        .values_list("pk", "version")[: 2 * samples + 4]
+        .values_list("pk", "version")[:400]
     )
     versions = dict(drafts)
     ids = [pk for pk, _ in drafts]
     counter = iter(range(10**9))
+    cycle = iter(ids * 1000)
 
     def patch(pk):
         response = client.patch(
@@ -224,23 +230,28 @@ def saves(document_id: int, user, key: str, samples: int) -> None:
         assert response.status_code == 200, response.content[:300]
         versions[pk] = response.json()["version"]
 
-    cycle = iter(ids * 1000)
-    save_times = timed(lambda: patch(next(cycle)), max(samples * 4, 60))
-    save_queries = queries(lambda: patch(next(cycle)))
-
     def raw(pk):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(RAW_WRITE, {"id": pk, "text": f"Raw {next(counter)}.", "actor": user.pk})
-        versions[pk] = Translation.objects.values_list("version", flat=True).get(pk=pk)
 
-    raw_times = []
-    for _ in range(max(samples * 4, 60)):
+    for _ in range(5):  # warm up: imports, the norm and glossary caches, connections
+        patch(next(cycle))
+    save_times, raw_times = [], []
+    for _ in range(max(count, samples * 4)):
         pk = next(cycle)
         started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(RAW_WRITE, {"id": pk, "text": f"Raw {next(counter)}.", "actor": user.pk})
+        patch(pk)
+        save_times.append(1000 * (time.perf_counter() - started))
+        pk = next(cycle)
+        started = time.perf_counter()
+        raw(pk)
         raw_times.append(1000 * (time.perf_counter() - started))
         versions[pk] = Translation.objects.values_list("version", flat=True).get(pk=pk)
+    with CaptureQueriesContext(connection) as captured:
+        patch(next(cycle))
+    sql = [query["sql"] for query in captured.captured_queries]
+    control = [q for q in sql if q.split()[0].upper() in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
+    access = [q for q in sql if "auth_group" in q or "corpus_languageaccess" in q]
     p50 = statistics.median(save_times)
     p99 = statistics.quantiles(save_times, n=100)[98]
     raw50 = statistics.median(raw_times)
@@ -250,11 +261,31 @@ def saves(document_id: int, user, key: str, samples: int) -> None:
     started = time.perf_counter()
     assessment.length_norm("en")
     norm_ms = 1000 * (time.perf_counter() - started)
-    print(f"\nAPI save (PATCH, Bearer token, test client), {len(save_times)} saves")
+    print(
+        f"\nAPI save (PATCH, Bearer token, test client), {len(save_times)} saves, each beside a raw SQL write"
+    )
     row("work", "measured", "limit", "ratio")
-    row("save p50", f"{p50:.2f} ms {save_queries} q", f"raw SQL {raw50:.2f} ms", f"{p50 / raw50:.2f}x")
+    row("save p50", f"{p50:.2f} ms", f"raw SQL {raw50:.2f} ms", f"{p50 / raw50:.2f}x")
     row("save p99 / p50", f"{p99:.2f} ms", "2x p50", f"{p99 / p50:.2f}x")
+    row(
+        "queries per save (transaction control)",
+        f"{len(sql)} ({len(control)})",
+        "",
+        "",
+    )
+    row("queries reading permissions", f"{len(access)}", "1", "")
     row("length norm when not cached (in a save)", f"{norm_ms:.1f} ms", "", "")
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(100):
+            patch(next(cycle))
+        profiler.disable()
+        print("\n100 saves under cProfile, by cumulative time:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
 
 
 def pretranslate(user, samples: int) -> None:
@@ -418,6 +449,9 @@ def main() -> None:
     parser.add_argument(
         "--skip", default="", help="comma-separated: reads,saves,pretranslate,import,compression"
     )
+    parser.add_argument("--only", default="", help="comma-separated sections to run (the others skipped)")
+    parser.add_argument("--saves", type=int, default=300, help="API saves timed (p99 needs a few hundred)")
+    parser.add_argument("--profile-saves", action="store_true", help="and print cProfile of 100 saves")
     options = parser.parse_args()
     url = database_url(options.database)
     setup_django(url, options.rebuild)
@@ -428,16 +462,18 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     users = bench_users(4)
     sentences = seed_segments()
-    documents = {
-        SMALL: build_document(SMALL, sentences, users),
-        options.big: build_document(options.big, sentences, users),
-    }
-    key = tokens.token_create(user=users[0], name="bench")[1]
+    sections = {"reads", "saves", "pretranslate", "import", "compression"}
     skip = set(options.skip.split(","))
+    if options.only:
+        skip |= sections - set(options.only.split(","))
+    documents = {SMALL: build_document(SMALL, sentences, users)}
+    if "reads" not in skip:  # only the reads compare a big document with the 10k one
+        documents[options.big] = build_document(options.big, sentences, users)
+    key = tokens.token_create(user=users[0], name="bench")[1]
     if "reads" not in skip:
         reads(documents, users[0], key, options.samples)
     if "saves" not in skip:
-        saves(documents[SMALL], users[0], key, options.samples)
+        saves(documents[SMALL], users[0], key, options.samples, options.saves, options.profile_saves)
     if "pretranslate" not in skip:
         pretranslate(users[0], options.samples)
     if "import" not in skip:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Subquery
+from django.db import connection
 
 from corpus.errors import ForbiddenAction
 from corpus.models import LanguageAccess, Translation
@@ -61,19 +60,31 @@ def languages(user) -> frozenset[str]:
     return user._workbench_languages
 
 
+def access_columns(user_id: str) -> str:
+    """Two SQL columns: the user's roles (text[]) and language limit (text[] or NULL), for the user
+    whose id is the SQL expression ``user_id``. ``load_access`` reads them alone; the token lookup
+    reads them with the user, so a token request reads its permissions in the same round trip."""
+    memberships = get_user_model().groups.through._meta.db_table
+    return (
+        f"ARRAY(SELECT g.name FROM {Group._meta.db_table} g JOIN {memberships} ug ON ug.group_id = g.id"
+        f" WHERE ug.user_id = {user_id} AND g.name IN ('{TRANSLATOR}', '{EDITOR}')),"
+        f" (SELECT a.languages FROM {LanguageAccess._meta.db_table} a WHERE a.user_id = {user_id}"
+        " ORDER BY a.id LIMIT 1)"
+    )
+
+
 def load_access(user) -> None:
     """Roles and languages of a signed-in user in one query, cached on the user object: a request
     reads its permissions once, however many decisions it asks for."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {access_columns('%(user)s')}", {"user": user.pk})
+        found, limit = cursor.fetchone()
+    remember_access(user, found, limit)
+
+
+def remember_access(user, found: list[str] | None, limit: list[str] | None) -> None:
+    """Cache on ``user`` the roles and language limit read by ``access_columns``."""
     everything = frozenset(settings.WORKBENCH_TARGET_LANGUAGES)
-    names = Group.objects.filter(user=user, name__in=ROLES).values("name")
-    limited = LanguageAccess.objects.filter(user=user).order_by("id").values("languages")[:1]
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values_list(ArraySubquery(names), Subquery(limited))
-        .first()
-    )
-    found, limit = row if row is not None else ([], None)
     names = set(found or [])
     if user.is_superuser:
         names |= {TRANSLATOR, EDITOR}

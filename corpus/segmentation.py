@@ -92,6 +92,11 @@ def _tokenizer():
     return _jieba_tokenizer
 
 
+def load_tokenizer() -> None:
+    """Load jieba's dictionary now (a server process does it before it takes requests)."""
+    _tokenizer()
+
+
 def is_word(token: str) -> bool:
     return any(unicodedata.category(char)[0] in "LN" for char in token)
 

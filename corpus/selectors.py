@@ -376,6 +376,16 @@ def span_source(document_id: int, first: int, last: int) -> str:
     return "".join(texts.values_list("text", flat=True))
 
 
+def span_source_sql(translation: str) -> str:
+    """``span_source`` as an SQL expression, for a query that reads the translation aliased
+    ``translation`` anyway (the kernel's lock before a save reads the row and its source at once)."""
+    return (
+        f"(SELECT coalesce(string_agg(s.text, '' ORDER BY s.position), '') FROM {Segment._meta.db_table} s"
+        f" WHERE s.document_id = {translation}.document_id"
+        f" AND s.position BETWEEN {translation}.first_position AND {translation}.last_position)"
+    )
+
+
 def span_sources(document_id: int, spans: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """The source text of many spans of one document in one query."""
     if not spans:

@@ -28,10 +28,29 @@ COUNTED = (Status.PREFERRED, Status.FORBIDDEN)
 
 def check_terms(language: str) -> list[CheckTerm]:
     """The counted terms of ``language`` in the form the quality check takes."""
+    return terms_from_rows(
+        GlossaryTerm.objects.filter(language=language, status__in=COUNTED).values_list(
+            "source", "target", "status"
+        )
+    )
+
+
+def terms_in_sql(source: str, language: str) -> str:
+    """SQL for the counted terms of ``language`` whose source occurs in ``source`` (SQL expressions),
+    as JSON [source, target, status] rows in ``check_terms``' order. The glossary check looks only
+    at terms found in the source, so a save reads those, not the whole glossary."""
+    return (
+        "(SELECT json_agg(json_build_array(g.source, g.target, g.status) ORDER BY g.source, g.target)"
+        f" FROM {GlossaryTerm._meta.db_table} g WHERE g.language = {language}"
+        f" AND g.status IN ({', '.join(repr(str(status)) for status in COUNTED)})"
+        f" AND g.source <> '' AND strpos({source}, g.source) > 0)"
+    )
+
+
+def terms_from_rows(rows) -> list[CheckTerm]:
+    """(source, target, status) rows, grouped into the quality check's terms."""
     grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"preferred": [], "forbidden": []})
-    for source, target, status in GlossaryTerm.objects.filter(
-        language=language, status__in=COUNTED
-    ).values_list("source", "target", "status"):
+    for source, target, status in rows:
         grouped[source][status].append(target)
     return [
         CheckTerm(source=source, preferred=tuple(parts["preferred"]), forbidden=tuple(parts["forbidden"]))

@@ -20,13 +20,17 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from corpus import permissions
 from corpus.errors import InvalidInput, InvalidSpan, InvalidTransition, NotFound, StaleVersion
 from corpus.models import Document, Revision, Segment, Translation
-from corpus.selectors import span_source
+from corpus.selectors import span_source, span_source_sql
+from memory import glossary
 from memory import tm as memory
 from translations import assessment, workflow
 
@@ -46,6 +50,9 @@ class UnacknowledgedFindings(InvalidInput):
 # --- locks and versions ---------------------------------------------------------------------------
 
 
+GONE = "No such translation (it may have been merged, split or re-aligned)."
+
+
 def lock(translation: Translation | int) -> Translation:
     """The live translation, locked for this transaction."""
     pk = translation if isinstance(translation, int) else translation.pk
@@ -56,7 +63,64 @@ def lock(translation: Translation | int) -> Translation:
             .get(pk=pk, retired_at__isnull=True)
         )
     except Translation.DoesNotExist:
-        raise NotFound("No such translation (it may have been merged, split or re-aligned).") from None
+        raise NotFound(GONE) from None
+
+
+@dataclass
+class Locked:
+    """A translation locked for one workflow step, with what its assessment needs (``with_source``):
+    the span's source text and the counted glossary terms found in it."""
+
+    translation: Translation
+    source: str | None = None
+    terms: list | None = None
+
+
+def lock_for_write(
+    translation: Translation | int, *, with_source: bool, documents: QuerySet[Document] | None = None
+) -> Locked:
+    """``lock`` for a save or a review step, in one round trip: the row (with the user names the
+    answer and a 409 show) and, ``with_source``, its source and glossary terms, which the ORM would
+    read in three more queries. ``documents``: only within these (the caller's visible ones), so a
+    view need not read the row first."""
+    pk = translation if isinstance(translation, int) else translation.pk
+    users = get_user_model()._meta.db_table
+    columns = ", ".join(f't."{field.column}"' for field in Translation._meta.concrete_fields)
+    source_columns = source_join = ""
+    if with_source:
+        terms = glossary.terms_in_sql("src.text", "t.language")
+        source_columns = f", src.text AS locked_source, {terms} AS locked_terms"
+        source_join = f" CROSS JOIN LATERAL (SELECT {span_source_sql('t')} AS text) src"
+    sql = (
+        f"SELECT {columns}, ub.username AS locked_updated_by, au.username AS locked_author{source_columns}"
+        f" FROM {Translation._meta.db_table} t"
+        f" LEFT JOIN {users} ub ON ub.id = t.updated_by_id LEFT JOIN {users} au ON au.id = t.author_id"
+        f"{source_join} WHERE t.id = %s AND t.retired_at IS NULL"
+    )
+    params: list = [pk]
+    if documents is not None:
+        try:
+            visible, visible_params = documents.values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            raise NotFound(GONE) from None
+        sql += f" AND t.document_id IN ({visible})"
+        params += visible_params
+    rows = list(Translation.objects.raw(sql + " FOR UPDATE OF t", params))
+    if not rows:
+        raise NotFound(GONE)
+    current = rows[0]
+    # the user names as deferred users (id and username), as select_related would have them
+    for name, username in (("updated_by", current.locked_updated_by), ("author", current.locked_author)):
+        user_id = getattr(current, f"{name}_id")
+        if user_id is not None:
+            setattr(
+                current,
+                name,
+                get_user_model().from_db(connection.alias, ["id", "username"], [user_id, username]),
+            )
+    if not with_source:
+        return Locked(current)
+    return Locked(current, current.locked_source, glossary.terms_from_rows(current.locked_terms or []))
 
 
 def lock_pair(one: Translation | int, two: Translation | int) -> tuple[Translation, Translation]:
@@ -182,11 +246,51 @@ def _revision(translation: Translation, action: str, actor, comment: str = "") -
     )
 
 
-def _touch(translation: Translation, actor, fields: Iterable[str]) -> None:
+def _store(translation: Translation, actor, fields: Iterable[str], action: str, comment: str = "") -> None:
+    """A new version of a locked translation: its changed ``fields`` and its history row, in one
+    round trip (an UPDATE and an INSERT sent together; two ORM saves were two round trips and twice
+    the query building)."""
     translation.version += 1
     translation.updated_at = timezone.now()
     translation.updated_by = _user(actor)
-    translation.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at", "updated_by"])
+    revision = _revision(translation, action, actor, comment)
+    revision.created_at = translation.updated_at
+    changed = [Translation._meta.get_field(name) for name in dict.fromkeys([*fields, *STAMP])]
+    stored = [Revision._meta.get_field(name) for name in REVISION_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Translation._meta.db_table} SET "
+            + ", ".join(f'"{field.column}" = %s' for field in changed)
+            + " WHERE id = %s; "
+            + f"INSERT INTO {Revision._meta.db_table} ("
+            + ", ".join(f'"{field.column}"' for field in stored)
+            + ") VALUES ("
+            + ", ".join(["%s"] * len(stored))
+            + ")",
+            [
+                *(
+                    field.get_db_prep_save(getattr(translation, field.attname), connection)
+                    for field in changed
+                ),
+                translation.pk,
+                *(field.get_db_prep_save(getattr(revision, field.attname), connection) for field in stored),
+            ],
+        )
+
+
+STAMP = ("version", "updated_at", "updated_by")
+REVISION_FIELDS = (
+    "translation",
+    "action",
+    "text",
+    "status",
+    "version",
+    "first_position",
+    "last_position",
+    "actor",
+    "comment",
+    "created_at",
+)
 
 
 # --- creating -----------------------------------------------------------------------------------
@@ -432,11 +536,14 @@ def edit(
     actor,
     action: str = Action.EDIT,
     comment: str = "",
+    source: str | None = None,
+    terms: list | None = None,
 ) -> Translation:
     """New text for a locked translation (the caller checked its version and the permission).
 
     The status follows the table (rejected -> draft, approved -> submitted). Returns it unchanged
-    when the text is the same.
+    when the text is the same. ``source`` and ``terms``: the span's source and glossary terms when
+    the caller read them with the lock (``lock_for_write``).
     """
     text = clean_text(text)
     if text == current.text:
@@ -446,11 +553,11 @@ def edit(
     current.text = text
     current.status = new_status
     current.author = _user(actor)
-    fields = ["text", "status", "author", *assessment.assess(current)]
-    _touch(current, actor, fields)
-    _revision(current, action, actor, comment).save()
+    fields = ["text", "status", "author", *assessment.assess(current, source=source, glossary=terms)]
+    _store(current, actor, fields, action, comment)
     if was_approved or current.status == Status.APPROVED:
-        memory.memory_sync(current)  # only approved text is in the memory: a draft edit leaves it alone
+        # only approved text is in the memory: a draft edit leaves it alone
+        memory.memory_sync(current, source=source)
     return current
 
 
@@ -464,14 +571,19 @@ def write(
     text: str | None = None,
     comment: str = "",
     acknowledge_findings: bool = False,
+    documents: QuerySet[Document] | None = None,
 ) -> Translation:
     """One workflow step on one translation: edit, submit, approve, reject or reopen.
 
     Order of the checks: the language (a 403 that re-reading cannot fix), then the version (a stale
     write is a 409 with the current state, even if the text became approved meanwhile), then the
-    transition and who may take it.
+    transition and who may take it. ``documents``: the translation must be in one of these (the
+    documents the actor sees), or it is not found.
     """
-    current = lock(translation)
+    locked = lock_for_write(
+        translation, with_source=action in (Action.EDIT, Action.APPROVE), documents=documents
+    )
+    current = locked.translation
     permissions.ensure(workflow.gate(actor, action, current.language))
     check_version(current, version)
     new_status = workflow.next_status(current.status, action)
@@ -479,7 +591,14 @@ def write(
         raise InvalidTransition(workflow.refusal(current.status, action))
     permissions.ensure(workflow.WHO[action](actor, current))
     if action == Action.EDIT:
-        return edit(current, text=text if text is not None else "", actor=actor, comment=comment)
+        return edit(
+            current,
+            text=text if text is not None else "",
+            actor=actor,
+            comment=comment,
+            source=locked.source,
+            terms=locked.terms,
+        )
     if action == Action.SUBMIT and not current.text.strip():
         raise InvalidInput("An empty translation cannot be submitted.", detail={"field": "text"})
     if action == Action.REJECT:
@@ -504,16 +623,15 @@ def write(
             .values_list("text", flat=True)
             .first()
         )
-        source = span_source(current.document_id, current.first_position, current.last_position)
+        source = locked.source
         current.status = new_status
         fields += assessment.assess_review(current, submitted or "")
-        fields += assessment.assess(current, source=source, with_consistency=True)
+        fields += assessment.assess(current, source=source, with_consistency=True, glossary=locked.terms)
     current.status = new_status
     if action in (Action.APPROVE, Action.REJECT):
         current.comment = comment if action == Action.REJECT else ""
         fields.append("comment")
-    _touch(current, actor, fields)
-    _revision(current, action, actor, comment).save()
+    _store(current, actor, fields, action, comment)
     if action in (Action.APPROVE, Action.REOPEN):
         memory.memory_sync(current, source=source)
     return current

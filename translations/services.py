@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from corpus import permissions
 from corpus.errors import WorkbenchError
@@ -53,28 +54,49 @@ def translation_create(
     return created
 
 
-@transaction.atomic
 def translation_save(
-    *, translation: Translation | int, text: str, version: int, actor, submit: bool = False
+    *,
+    translation: Translation | int,
+    text: str,
+    version: int,
+    actor,
+    submit: bool = False,
+    documents: QuerySet[Document] | None = None,
 ) -> Translation:
     """Change the text of a translation, based on ``version``; a stale version is refused.
-    ``submit``: and submit it (Ctrl+Shift+Enter), both or neither."""
-    saved = kernel.write(translation, action=Action.EDIT, version=version, actor=actor, text=text)
-    if submit:
+    ``submit``: and submit it (Ctrl+Shift+Enter), both or neither. ``documents``: the translation
+    must be in one of these (the documents the actor sees)."""
+    if not submit:
+        # one kernel step: its own transaction (a transaction around it would add a savepoint)
+        return kernel.write(
+            translation, action=Action.EDIT, version=version, actor=actor, text=text, documents=documents
+        )
+    with transaction.atomic():
+        saved = kernel.write(
+            translation, action=Action.EDIT, version=version, actor=actor, text=text, documents=documents
+        )
         return translation_submit(translation=saved, version=saved.version, actor=actor)
-    return saved
 
 
 @transaction.atomic
-def translation_submit(*, translation: Translation | int, version: int, actor) -> Translation:
-    submitted = kernel.write(translation, action=Action.SUBMIT, version=version, actor=actor)
+def translation_submit(
+    *, translation: Translation | int, version: int, actor, documents: QuerySet[Document] | None = None
+) -> Translation:
+    submitted = kernel.write(
+        translation, action=Action.SUBMIT, version=version, actor=actor, documents=documents
+    )
     events.translation_event(events.TRANSLATION_SUBMITTED, submitted, actor)
     return submitted
 
 
 @transaction.atomic
 def translation_approve(
-    *, translation: Translation | int, version: int, actor, acknowledge_findings: bool = False
+    *,
+    translation: Translation | int,
+    version: int,
+    actor,
+    acknowledge_findings: bool = False,
+    documents: QuerySet[Document] | None = None,
 ) -> Translation:
     """Approve a submitted version; one with error-level findings needs ``acknowledge_findings``.
     Once it commits, a document language that is now fully approved is announced to webhooks."""
@@ -84,24 +106,44 @@ def translation_approve(
         version=version,
         actor=actor,
         acknowledge_findings=acknowledge_findings,
+        documents=documents,
     )
     events.translation_event(events.TRANSLATION_APPROVED, approved, actor)
     return approved
 
 
 @transaction.atomic
-def translation_reject(*, translation: Translation | int, version: int, reason: str, actor) -> Translation:
-    rejected = kernel.write(translation, action=Action.REJECT, version=version, actor=actor, comment=reason)
+def translation_reject(
+    *,
+    translation: Translation | int,
+    version: int,
+    reason: str,
+    actor,
+    documents: QuerySet[Document] | None = None,
+) -> Translation:
+    rejected = kernel.write(
+        translation, action=Action.REJECT, version=version, actor=actor, comment=reason, documents=documents
+    )
     events.translation_event(events.TRANSLATION_REJECTED, rejected, actor)
     return rejected
 
 
 @transaction.atomic
 def translation_reopen(
-    *, translation: Translation | int, version: int, actor, reason: str = ""
+    *,
+    translation: Translation | int,
+    version: int,
+    actor,
+    reason: str = "",
+    documents: QuerySet[Document] | None = None,
 ) -> Translation:
     reopened = kernel.write(
-        translation, action=Action.REOPEN, version=version, actor=actor, comment=(reason or "").strip()
+        translation,
+        action=Action.REOPEN,
+        version=version,
+        actor=actor,
+        comment=(reason or "").strip(),
+        documents=documents,
     )
     events.translation_event(events.TRANSLATION_REOPENED, reopened, actor)
     return reopened

@@ -308,12 +308,23 @@ class TranslationViewSet(
         return Response(s.TranslationSerializer(translation).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        translation = self.get_object()
         data = self.validated(s.TranslationUpdateSerializer)
+        # The kernel reads the row once, under its lock and within the visible documents;
+        # get_object() here would read it a first time.
         translation = services.translation_save(
-            translation=translation, text=data["text"], version=data["version"], actor=request.user
+            translation=self.translation_id(),
+            text=data["text"],
+            version=data["version"],
+            actor=request.user,
+            documents=visible_documents(request),
         )
         return Response(s.translation_data(translation))
+
+    def translation_id(self) -> int:
+        try:
+            return int(self.kwargs["pk"])
+        except ValueError:
+            raise NotFound("No such translation.") from None
 
     def validated(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)
@@ -321,9 +332,14 @@ class TranslationViewSet(
         return serializer.validated_data
 
     def review(self, service, serializer_class=s.VersionSerializer, **extra):
-        translation = self.get_object()
         data = self.validated(serializer_class)
-        translation = service(translation=translation, actor=self.request.user, **data, **extra)
+        translation = service(
+            translation=self.translation_id(),
+            actor=self.request.user,
+            documents=visible_documents(self.request),
+            **data,
+            **extra,
+        )
         return Response(s.translation_data(translation))
 
     @extend_schema(
