@@ -41,10 +41,31 @@ def merged(
     joined). About ``rate`` of the positions start a join: a third 2-1, a third 1-2, a sixth 2-2
     (the target halves cut at another point), the rest kept 1-1.
     """
+    src_out, tgt_out, gold, _src_par, _tgt_par = merged_paragraphs(
+        src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, articles=articles, rate=rate, seed=seed
+    )
+    return src_out, tgt_out, gold
+
+
+def merged_paragraphs(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    articles: Sequence[int] | None = None,
+    rate: float = 0.3,
+    seed: int = 15,
+) -> tuple[list[str], list[str], list[Bead], list[int], list[int]]:
+    """``merged``, and the paragraph of each source and target sentence: its article, numbered
+    in order (the texts as pasted with a paragraph per article)."""
     rng = random.Random(seed)
     out_src: list[str] = []
     out_tgt: list[str] = []
     gold: list[Bead] = []
+    src_paragraphs: list[int] = []
+    tgt_paragraphs: list[int] = []
+    paragraph = 0
     i = 0
     n = len(src)
     while i < n:
@@ -72,12 +93,16 @@ def merged(
                 out_tgt.extend([glue.join(words[:cut]), glue.join(words[cut:])])
                 gold.append(((s0, s0 + 1), (s1, s1 + 1)))
             i += 2
-            continue
-        gold.append(((len(out_src),), (len(out_tgt),)))
-        out_src.append(src[i])
-        out_tgt.append(tgt[i])
-        i += 1
-    return out_src, out_tgt, gold
+        else:
+            gold.append(((len(out_src),), (len(out_tgt),)))
+            out_src.append(src[i])
+            out_tgt.append(tgt[i])
+            i += 1
+        src_paragraphs.extend([paragraph] * (len(out_src) - len(src_paragraphs)))
+        tgt_paragraphs.extend([paragraph] * (len(out_tgt) - len(tgt_paragraphs)))
+        if articles is not None and i < n and articles[i] != articles[i - 1]:
+            paragraph += 1
+    return out_src, out_tgt, gold, src_paragraphs, tgt_paragraphs
 
 
 def partial(
