@@ -342,7 +342,7 @@ def _breaks(paragraphs: Sequence[int]) -> list[bool]:
     return [k > 0 and paragraphs[k] != paragraphs[k - 1] for k in range(len(paragraphs))]
 
 
-def _quotes(text: str, language: str) -> int:
+def quote_marks(text: str, language: str) -> int:
     """Quotation marks in ``text`` (single quotes in English, not apostrophes)."""
     count = sum(1 for char in text if char in _QUOTE_MARKS)
     if language == "en":
@@ -1131,8 +1131,8 @@ def _align_whole(
         tgt_tokens=tgt_tokens,
         src_len=[_length(text) for text in src],
         tgt_len=[_length(text) for text in tgt],
-        src_quote_prefix=[0, *itertools.accumulate(_quotes(text, src_lang) for text in src)],
-        tgt_quote_prefix=[0, *itertools.accumulate(_quotes(text, tgt_lang) for text in tgt)],
+        src_quote_prefix=[0, *itertools.accumulate(quote_marks(text, src_lang) for text in src)],
+        tgt_quote_prefix=[0, *itertools.accumulate(quote_marks(text, tgt_lang) for text in tgt)],
     )
     if breaks[0] is not None and breaks[1] is not None:
         model.src_breaks, model.tgt_breaks = breaks[0], breaks[1]

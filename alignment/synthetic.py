@@ -6,6 +6,8 @@ All deterministic (a seeded ``random.Random``), pure, and with gold beads in the
 - ``merged(src, tgt, ...)``: adjacent sentences of one article written as one on either side or both,
   as real Korean translations do: 1-2 (the source joined), 2-1 (the target joined) and 2-2 beads
   (both sides joined, the sentence boundary moved so that neither half matches alone).
+- ``omitted(src, tgt, ...)``: some target sentences left out (1-0 beads), with the paragraph of
+  every sentence (one per article), to measure paragraph breaks as soft anchors.
 - ``partial(src, tgt, start, stop)``: only ``tgt[start:stop]`` is pasted; the rest of the source is
   left untranslated (1-0 beads).
 - ``long_document(stretch, filler, ...)``: a stretch of source sentences set in the middle of a long
@@ -103,6 +105,38 @@ def merged_paragraphs(
         if articles is not None and i < n and articles[i] != articles[i - 1]:
             paragraph += 1
     return out_src, out_tgt, gold, src_paragraphs, tgt_paragraphs
+
+
+def omitted(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    articles: Sequence[int],
+    rate: float = 0.15,
+    seed: int = 15,
+) -> tuple[list[str], list[str], list[Bead], list[int], list[int]]:
+    """A 1-1 corpus with about ``rate`` of the target sentences left out (their source is 1-0).
+
+    Returns the source, the target, the gold, and each side's paragraph numbers: a paragraph per
+    article (``articles[i]`` is the article of pair ``i``), as the texts would be pasted.
+    """
+    rng = random.Random(seed)
+    out_tgt: list[str] = []
+    gold: list[Bead] = []
+    src_paragraphs: list[int] = []
+    tgt_paragraphs: list[int] = []
+    paragraph = 0
+    for i, sentence in enumerate(tgt):
+        if i and articles[i] != articles[i - 1]:
+            paragraph += 1
+        src_paragraphs.append(paragraph)
+        if rng.random() < rate:
+            gold.append(((i,), ()))
+            continue
+        gold.append(((i,), (len(out_tgt),)))
+        out_tgt.append(sentence)
+        tgt_paragraphs.append(paragraph)
+    return list(src), out_tgt, gold, src_paragraphs, tgt_paragraphs
 
 
 def partial(
