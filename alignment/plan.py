@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from alignment.aligner import Bead, align
 from alignment.language import language_mismatch
-from alignment.splitting import joiner, split_sentences
+from alignment.splitting import joiner, paragraph_indices, split_sentences
 from corpus.errors import InvalidInput
 from corpus.languages import validate_language
 from corpus.models import Document, Segment, Translation
@@ -116,9 +116,10 @@ def alignment_plan(
     sentences = split_sentences(text, language)
     if not sentences:
         raise InvalidInput("The translation has no sentences to align.", detail={"field": "text"})
-    segments = list(
-        Segment.objects.filter(document=document).order_by("position").values_list("text", flat=True)
+    rows = list(
+        Segment.objects.filter(document=document).order_by("position").values_list("text", "paragraph")
     )
+    segments = [text for text, _paragraph in rows]
     kept_statuses = [Status.APPROVED] if replace_submitted else [Status.APPROVED, Status.SUBMITTED]
     kept = list(
         Translation.objects.filter(
@@ -133,6 +134,9 @@ def alignment_plan(
         src_lang="zh",
         tgt_lang=language,
         anchors=[(src, tgt) for src, tgt, _ in found],
+        # paragraph breaks agreeing on both sides are soft anchors
+        src_paragraphs=[paragraph for _text, paragraph in rows],
+        tgt_paragraphs=paragraph_indices(text, language),
     )
     units = _units(beads, sentences, language, by_source)
     _drop_overlaps_with_unanchored(units, kept, found)

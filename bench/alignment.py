@@ -8,7 +8,9 @@ depends on what else runs on the machine; CPU time (process_time, one thread) is
 compare with a budget "on one core". Quality is
 computed by ``alignment.evaluation.evaluate``, the code behind ``manage.py align_eval``.
 Synthetic sets built from PUD by ``alignment.synthetic`` (deterministic): ``zh-ko-merge`` (adjacent
-sentences of an article joined on the Korean side, the Chinese side or both: 1-2, 2-1, 2-2 beads) and
+sentences of an article joined on the Korean side, the Chinese side or both: 1-2, 2-1, 2-2 beads),
+``zh-ko-omit`` (15 % of the Korean sentences left out: 1-0 beads), each also with ``-para`` (both
+sides' paragraph breaks, one paragraph per article, given to the aligner as soft anchors) and
 ``zh-ko-partial`` (the Korean of sentences 300-699 only, against all 1,000 Chinese sentences).
 Long document: MAC-Dev chapters 001-005 in English against a 32,000-sentence Chinese document in
 which their Chinese sits in the middle (the filler drawn from chapter 006 and the PUD Chinese), and
@@ -40,7 +42,7 @@ SETS = {
     "pud-zh-ko": ("pud-zh-ko-en/zh.txt", "pud-zh-ko-en/ko.txt", "pud-zh-ko-en/gold.align", "zh", "ko"),
     "pud-en-ko": ("pud-zh-ko-en/en.txt", "pud-zh-ko-en/ko.txt", "pud-zh-ko-en/gold.align", "en", "ko"),
 }
-SYNTHETIC = ("zh-ko-merge", "zh-ko-partial")
+SYNTHETIC = ("zh-ko-merge", "zh-ko-merge-para", "zh-ko-omit", "zh-ko-omit-para", "zh-ko-partial")
 LONG_TOTAL = 32_000
 LONG_CHAPTERS = ("001", "002", "003", "004", "005")
 FILLER_CHAPTER = "006"
@@ -86,12 +88,22 @@ def run_synthetic(name: str, data: Path) -> dict:
     from alignment.evaluation import score_documents
 
     zh, ko = _pud(data, "zh.txt"), _pud(data, "ko.txt")
-    if name == "zh-ko-merge":
-        articles = [sent_id[:6] for sent_id in _pud(data, "sent_ids.txt")]
-        src, tgt, gold = synthetic.merged(zh, ko, src_lang="zh", tgt_lang="ko", articles=articles)
+    articles = [sent_id[:6] for sent_id in _pud(data, "sent_ids.txt")]
+    paragraphs = None
+    if name.startswith("zh-ko-merge"):
+        src, tgt, gold, *paragraphs = synthetic.merged_paragraphs(
+            zh, ko, src_lang="zh", tgt_lang="ko", articles=articles
+        )
+    elif name.startswith("zh-ko-omit"):
+        src, tgt, gold, *paragraphs = synthetic.omitted(zh, ko, articles=articles)
     else:
         src, tgt, gold = synthetic.partial(zh, ko, 300, 700)
-    beads = align(src, tgt, src_lang="zh", tgt_lang="ko")
+    if paragraphs and name.endswith("-para"):  # the paragraph breaks given to the aligner
+        beads = align(
+            src, tgt, src_lang="zh", tgt_lang="ko", src_paragraphs=paragraphs[0], tgt_paragraphs=paragraphs[1]
+        )
+    else:
+        beads = align(src, tgt, src_lang="zh", tgt_lang="ko")
     scores = score_documents([(gold, [(bead.src, bead.tgt) for bead in beads])])
     return {
         "set": name,

@@ -239,3 +239,29 @@ def test_length_model_penalises_mismatch():
     )
     assert model.length_logp(0, 1, 0, 1) > model.length_logp(1, 2, 1, 2)
     assert model.length_logp(0, 1, 0, 1) <= 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("'Come on then: let's see—'", "en", 2),  # the apostrophe of let's is not a quote
+        ("Trinket's mind, with all these references to ‘His Majesty’.", "en", 2),
+        ("韦小宝道：“那也不见得，咱们再打一会试试。”", "zh", 2),
+        ("l'homme a dit « non »", "fr", 2),  # French elision: only the guillemets
+        ("No quotation here, isn't it?", "en", 0),
+    ],
+)
+def test_quotation_marks_are_counted_apostrophes_are_not(text, language, expected):
+    assert aligner_module.quote_marks(text, language) == expected
+
+
+def test_a_quotation_cut_between_beads_costs(monkeypatch):
+    src = ["天亮了。", "他说：“走吧。", "我们回家。”", "天黑了。"]
+    tgt = ["It was morning.", "'Let's go,' he said, 'we are going home.'", "It was dark."]
+    beads = align(src, tgt, src_lang="zh", tgt_lang="en")
+    # the quotation of sentences 1-2 is one English sentence: the two go together
+    assert [(bead.src, bead.tgt) for bead in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    monkeypatch.setattr(aligner_module, "QUOTE_ODD", 0.0)
+    monkeypatch.setattr(aligner_module, "QUOTE_EVEN", 0.0)
+    blind = align(src, tgt, src_lang="zh", tgt_lang="en")
+    assert [(bead.src, bead.tgt) for bead in blind] != [(bead.src, bead.tgt) for bead in beads]

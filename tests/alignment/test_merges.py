@@ -47,3 +47,35 @@ def test_merge_priors_are_learned_from_bead_counts():
     assert BEAD_PRIORS[(1, 2)] == BEAD_PRIORS[(2, 1)] > BEAD_PRIORS[(2, 2)] > BEAD_PRIORS[(2, 3)]
     frequent_two_two = learned_priors({**DEV_BEAD_COUNTS, (2, 2): 400})
     assert frequent_two_two[(2, 2)] > BEAD_PRIORS[(2, 2)]
+
+
+def triples(language: str, stop: int):
+    """PUD with three Chinese sentences of one article written as one, every fourth bead (1-3)."""
+    zh, tgt = read_lines(PUD / "zh.txt"), read_lines(PUD / f"{language}.txt")
+    articles = read_lines(PUD / "sent_ids.txt")
+    src_out, tgt_out, gold = [], [], []
+    i = number = 0
+    while i < stop:
+        if number % 4 == 0 and i + 2 < stop and articles[i][:6] == articles[i + 2][:6]:
+            gold.append(((len(src_out),), tuple(range(len(tgt_out), len(tgt_out) + 3))))
+            src_out.append("".join(zh[i : i + 3]))
+            tgt_out.extend(tgt[i : i + 3])
+            i += 3
+        else:
+            gold.append(((len(src_out),), (len(tgt_out),)))
+            src_out.append(zh[i])
+            tgt_out.append(tgt[i])
+            i += 1
+        number += 1
+    return src_out, tgt_out, gold
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_one_to_three_merges_are_found(language):
+    src, tgt, gold = triples(language, 300)
+    beads = [(bead.src, bead.tgt) for bead in align(src, tgt, src_lang="zh", tgt_lang=language)]
+    one_to_three = [bead for bead in gold if len(bead[1]) == 3]
+    assert len(one_to_three) >= 15
+    found = set(beads)
+    assert sum(bead in found for bead in one_to_three) >= 0.85 * len(one_to_three)
+    assert score_documents([(gold, beads)]).strict_f1 >= 0.97
