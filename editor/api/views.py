@@ -226,8 +226,11 @@ class SegmentList(generics.ListAPIView):
     pagination_class = PositionCursorPagination
 
     def get_queryset(self):
-        self.document = get_object_or_404(visible_documents(self.request), pk=self.kwargs["document_id"])
-        segments = Segment.objects.filter(document=self.document)
+        # The document's visibility is part of the query, not a query of its own: a page with rows is
+        # of a visible document, and only an empty page asks whether the document is there (list).
+        segments = Segment.objects.filter(
+            document_id=self.kwargs["document_id"], document__in=visible_documents(self.request)
+        )
         return selectors.filter_segments(
             segments, **selectors.parse_segment_filters(self.request.query_params)
         ).values(*s.SEGMENT_FIELDS)
@@ -235,9 +238,12 @@ class SegmentList(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         # Rows as values() and spans as plain SQL rows, answered as plain dicts: the schema still comes
         # from serializer_class, and a test holds the answer equal to what the serializer gives.
+        document_id = self.kwargs["document_id"]
         page = self.paginate_queryset(self.get_queryset())
+        if not page:
+            get_object_or_404(visible_documents(request), pk=document_id)
         covering = selectors.page_spans(
-            self.document.pk, [row["position"] for row in page], list(settings.WORKBENCH_TARGET_LANGUAGES)
+            document_id, [row["position"] for row in page], list(settings.WORKBENCH_TARGET_LANGUAGES)
         )
         return self.get_paginated_response(s.segments_data(page, covering))
 
