@@ -110,12 +110,11 @@ def _rows_context(request, document: Document, after: int, until: int | None = N
                 _offer(cell, user)
     query = request.GET.copy()
     query.pop("after", None)
+    html = rows.rows_html(page, rows.CellUrls(document.pk, languages))  # every value escaped there
     return {
         "document": document,
         "languages": languages,
-        "rows_html": mark_safe(
-            rows.rows_html(page, rows.CellUrls(document.pk, languages))
-        ),  # every value escaped there
+        "rows_html": mark_safe(html),
         "more_after": segments[-1]["position"] if more else None,
         "query": query.urlencode(),
         **_user_context(request),
