@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from corpus import permissions, selectors
 from corpus.diffs import diff_html
 from corpus.errors import InvalidInput, StaleVersion, WorkbenchError
 from corpus.models import Document, Segment, Translation
-from editor import live
+from editor import live, rows
 from memory import glossary
 from memory import tm as memory
 from quality import CHECK_CODES
@@ -63,7 +64,17 @@ def _user_context(request) -> dict:
     }
 
 
-def _offer(cell: selectors.EditorCell, user) -> selectors.EditorCell:
+def _unwrapped_user(request):
+    """The signed-in user object itself. ``request.user`` is a lazy stand-in whose every attribute read
+    is a function call, and a page of rows asks the permission module about 5,000 of them (a quarter
+    of the page's time)."""
+    user = request.user
+    if user.is_authenticated:  # evaluated from here on: its object is the wrapped one
+        return getattr(user, "_wrapped", user)
+    return user
+
+
+def _offer(cell: rows.EditorCell, user) -> rows.EditorCell:
     """The actions to offer on ``cell``, asked of the workflow and permission modules."""
     if cell.translation is None:
         cell.actions = {"create": bool(permissions.can_write(user, cell.language))}
@@ -74,35 +85,38 @@ def _offer(cell: selectors.EditorCell, user) -> selectors.EditorCell:
 
 
 def _rows_context(request, document: Document, after: int, until: int | None = None) -> dict:
+    """A page of rows, read as values and plain SQL rows and rendered by ``editor.rows`` (not by the
+    template's partials: see that module for why)."""
     languages = _languages(request)
-    segments = Segment.objects.filter(document=document, position__gt=after).defer("tokens")
+    segments = Segment.objects.filter(document=document, position__gt=after)
     if until is not None:  # a region the live document re-renders
         segments = segments.filter(position__lte=until)
     segments = list(
-        selectors.filter_segments(segments, **_filters(request)).order_by("position")[: PAGE_ROWS + 1]
+        selectors.filter_segments(segments, **_filters(request))
+        .order_by("position")
+        .values("position", "kind", "text", "words")[: PAGE_ROWS + 1]
     )
     more = len(segments) > PAGE_ROWS
     segments = segments[:PAGE_ROWS]
-    selectors.attach_translations(document.pk, segments, languages)
+    covering = selectors.page_spans(document.pk, [segment["position"] for segment in segments], languages)
+    page = rows.editor_rows(segments, covering, languages)
     find_terms = glossary.hits_finder(languages)
-    for segment in segments:
-        segment.source_parts = source_parts(segment.text, find_terms(segment.text))
-    query = request.GET.copy()
-    query.pop("after", None)
-    rows = selectors.editor_rows(segments, languages)
-    for row in rows:
+    user = _unwrapped_user(request)
+    for row in page:
+        text = row.segment["text"]
+        row.source_parts = source_parts(text, find_terms(text))
         for cell in row.cells:
             if cell:
-                _offer(cell, request.user)
+                _offer(cell, user)
+    query = request.GET.copy()
+    query.pop("after", None)
+    html = rows.rows_html(page, rows.CellUrls(document.pk, languages))  # every value escaped there
     return {
         "document": document,
         "languages": languages,
-        "rows": rows,
-        "more_after": segments[-1].position if more else None,
+        "rows_html": mark_safe(html),
+        "more_after": segments[-1]["position"] if more else None,
         "query": query.urlencode(),
-        "mode": "view",
-        "error": "",
-        "mine": None,
         **_user_context(request),
     }
 
@@ -151,7 +165,7 @@ def editor_rows(request, document_id: int):
     return render(request, "corpus/editor.html#rows", _rows_context(request, document, after, until))
 
 
-def _cell(document: Document, language: str, position: int, rows: int) -> selectors.EditorCell:
+def _cell(document: Document, language: str, position: int, rowspan: int) -> rows.EditorCell:
     if language not in settings.WORKBENCH_TARGET_LANGUAGES:
         raise Http404("Unknown language")
     translation = (
@@ -163,9 +177,9 @@ def _cell(document: Document, language: str, position: int, rows: int) -> select
     if translation is None:
         if not Segment.objects.filter(document=document, position=position).exists():
             raise Http404("No such segment")
-        return selectors.EditorCell(language, None, position, position, rows)
-    return selectors.EditorCell(
-        language, translation, translation.first_position, translation.last_position, rows
+        return rows.EditorCell(language, None, position, position, rowspan)
+    return rows.EditorCell(
+        language, translation, translation.first_position, translation.last_position, rowspan
     )
 
 
@@ -205,8 +219,8 @@ def cell(request, document_id: int, language: str, position: int):
 @require_POST
 def cell_save(request, document_id: int, language: str, position: int):
     document = _document(request, document_id)
-    rows = _rows_param(request)
-    current = _cell(document, language, position, rows)
+    rowspan = _rows_param(request)
+    current = _cell(document, language, position, rowspan)
     text = request.POST.get("text", "")
     and_submit = request.POST.get("and_submit") == "1"
     try:
@@ -231,11 +245,11 @@ def cell_save(request, document_id: int, language: str, position: int):
                 submit=and_submit,
             )
     except StaleVersion:
-        theirs = _cell(document, language, position, rows)
+        theirs = _cell(document, language, position, rowspan)
         return _render_cell(request, document, theirs, mode="conflict", mine=text, status=200)
     except WorkbenchError as error:
         return _render_cell(request, document, current, mode="edit", error=error.message, mine=text)
-    saved = _cell(document, language, position, rows)
+    saved = _cell(document, language, position, rowspan)
     return _render_cell(
         request,
         document,
@@ -256,8 +270,8 @@ def cell_compare(request, document_id: int, language: str, position: int):
 def cell_action(request, document_id: int, language: str, position: int, action: str):
     document = _document(request, document_id)
     service = ACTIONS.get(action)
-    rows = _rows_param(request)
-    current = _cell(document, language, position, rows)
+    rowspan = _rows_param(request)
+    current = _cell(document, language, position, rowspan)
     if service is None or current.translation is None:
         raise Http404("No such action or translation")
     extra = {"reason": request.POST.get("reason", "")} if action in {"reject", "reopen"} else {}
@@ -271,7 +285,7 @@ def cell_action(request, document_id: int, language: str, position: int, action:
             **extra,
         )
     except StaleVersion:
-        fresh = _cell(document, language, position, rows)
+        fresh = _cell(document, language, position, rowspan)
         by = fresh.translation.updated_by if fresh.translation else None
         if by is not None and by.pk == request.user.pk:
             message = "You changed this in another tab meanwhile; look again."
@@ -285,7 +299,7 @@ def cell_action(request, document_id: int, language: str, position: int, action:
     return _render_cell(
         request,
         document,
-        _cell(document, language, position, rows),
+        _cell(document, language, position, rowspan),
         trigger={"workbench:changed": {"language": language}},
     )
 

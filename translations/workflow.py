@@ -87,13 +87,23 @@ def may(user, action: str, translation: Translation) -> Decision:
     return WHO[action](user, translation)
 
 
+# The review actions a cell offers, with their names as the templates read them.
+OFFERED = tuple(
+    (str(action), action)
+    for action in (Action.EDIT, Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.REOPEN)
+)
+
+
 def offered_actions(user, translation: Translation | None) -> dict[str, bool]:
-    """The review actions to offer on a cell: templates read these instead of restating rules."""
+    """The review actions to offer on a cell: templates read these instead of restating rules.
+    ``bool(may(...))`` for each, without building the refusal messages nobody reads (a page of rows
+    asks this 200 times)."""
     if translation is None:
         return {}
+    status = translation.status
     return {
-        str(action): bool(may(user, action, translation))
-        for action in (Action.EDIT, Action.SUBMIT, Action.APPROVE, Action.REJECT, Action.REOPEN)
+        name: next_status(status, action) is not None and bool(WHO[action](user, translation))
+        for name, action in OFFERED
     }
 
 

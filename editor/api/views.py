@@ -226,21 +226,26 @@ class SegmentList(generics.ListAPIView):
     pagination_class = PositionCursorPagination
 
     def get_queryset(self):
-        self.document = get_object_or_404(visible_documents(self.request), pk=self.kwargs["document_id"])
-        segments = Segment.objects.filter(document=self.document).defer("tokens")
+        # The document's visibility is part of the query, not a query of its own: a page with rows is
+        # of a visible document, and only an empty page asks whether the document is there (list).
+        segments = Segment.objects.filter(
+            document_id=self.kwargs["document_id"], document__in=visible_documents(self.request)
+        )
         return selectors.filter_segments(
             segments, **selectors.parse_segment_filters(self.request.query_params)
-        )
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        selectors.attach_translations(self.document.pk, page)
-        return page
+        ).values(*s.SEGMENT_FIELDS)
 
     def list(self, request, *args, **kwargs):
-        # plain dicts (the schema still comes from serializer_class; a test holds them equal)
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([s.segment_data(segment) for segment in page])
+        # Rows as values() and spans as plain SQL rows, answered as plain dicts: the schema still comes
+        # from serializer_class, and a test holds the answer equal to what the serializer gives.
+        document_id = self.kwargs["document_id"]
+        page = self.paginate_queryset(self.get_queryset())
+        if not page:
+            get_object_or_404(visible_documents(request), pk=document_id)
+        covering = selectors.page_spans(
+            document_id, [row["position"] for row in page], list(settings.WORKBENCH_TARGET_LANGUAGES)
+        )
+        return self.get_paginated_response(s.segments_data(page, covering))
 
 
 @extend_schema_view(

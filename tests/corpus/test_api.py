@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from corpus.models import Segment, Translation
 from tests.factories import api_client as client_for
-from tests.factories import make_document, make_user
+from tests.factories import assert_error, make_document, make_user
 from translations import services
 
 API = "/api/v1"
@@ -221,7 +221,8 @@ def test_segments_page_costs_the_same_queries_whatever_its_size(
     with django_assert_max_num_queries(small):
         big = results(client.get(url, {"page_size": 500}))
     assert len(big) == SEED_SEGMENTS
-    assert small <= 6, f"{small} queries for one page of segments"
+    # session, user, the segments (their document's visibility included), their spans
+    assert small <= 4, f"{small} queries for one page of segments"
     # The inline translations really are there (not a cheap page without them).
     assert sum(1 for s in big if s["translations"]["en"]) == sum(
         1 for p in range(SEED_SEGMENTS) if p % 3 != 2
@@ -488,3 +489,14 @@ def test_a_nul_character_in_a_filter_is_a_validation_error_not_a_server_error(do
         "(corpus/api/views.py: segment_filter_arguments / TranslationViewSet.get_queryset)"
     )
     assert response.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.django_db
+def test_an_empty_segments_page_is_empty_for_a_document_and_404_for_none(document, editor):
+    """A page with rows needs no query of the document; an empty one asks whether it is there."""
+    client = client_for(editor)
+    url = f"{API}/documents/{document.pk}/segments/"
+    assert results(client.get(url, {"q": "没有这句话"})) == []
+    assert results(client.get(url, {"kind": "heading"}))  # the same document has rows
+    missing = client.get(f"{API}/documents/{document.pk + 1000}/segments/", {"q": "没有这句话"})
+    assert_error(missing, 404, "not_found")

@@ -11,15 +11,18 @@
 from __future__ import annotations
 
 import base64
+import json
 import math
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from alignment import services as alignment_services
-from api.serializers import SegmentSerializer, TranslationSerializer, segment_data, translation_data
+from api.serializers import SegmentSerializer, TranslationSerializer, translation_data
 from corpus import selectors
 from corpus.models import Document, DocumentProgress, Segment, Translation
 from tests.factories import api_client, make_document, make_user
@@ -208,21 +211,112 @@ def test_no_request_path_runs_a_corpus_wide_aggregate():
     assert_counters_fresh(document)
 
 
+def serialized(segments: list[Segment], languages: list[str]) -> list[dict]:
+    """What ``SegmentSerializer`` gives for ``segments``, their translations looked up one by one."""
+    for segment in segments:
+        segment.translations = {
+            language: Translation.objects.select_related("author", "updated_by")
+            .filter(
+                document_id=segment.document_id,
+                language=language,
+                retired_at__isnull=True,
+                first_position__lte=segment.position,
+                last_position__gte=segment.position,
+            )
+            .first()
+            for language in languages
+        }
+    return json.loads(JSONRenderer().render(SegmentSerializer(segments, many=True).data))
+
+
 def test_plain_dicts_equal_the_serializers():
     translator, editor = make_user("translator", ["en", "ko"]), make_user("editor")
     document = document_with_rows(12)
     fill(document, translator, editor)
-    t = (
-        Translation.objects.filter(document=document, status="approved")
-        .select_related("author", "updated_by")
-        .first()
+    # a span over two segments, a score, findings with a detail, an effort and no author
+    one, two = Translation.objects.filter(
+        document=document, language="en", first_position__in=[3, 4], retired_at__isnull=True
+    ).order_by("first_position")
+    merged = alignment_services.translation_merge(
+        first=one, second=two, first_version=one.version, second_version=two.version, actor=editor
     )
-    Translation.objects.filter(pk=t.pk).update(score=0.5)
+    t = Translation.objects.filter(document=document, status="approved").first()
+    Translation.objects.filter(pk=t.pk).update(
+        score=0.5,
+        findings=[{"code": "numbers", "severity": "error", "message": "2 is missing", "detail": {"n": [2]}}],
+        effort={"ter": 12.5, "chrf": 80, "num_edits": 3, "changed": True},
+        author=None,
+        updated_by=None,
+    )
     for translation in Translation.objects.filter(document=document).select_related("author", "updated_by"):
         assert translation_data(translation) == TranslationSerializer(translation).data
+    languages = ["en", "ko"]
+    client = api_client(editor)
+    url = f"/api/v1/documents/{document.pk}/segments/"
+    page = client.get(url, {"page_size": 500}).json()["results"]
     segments = list(Segment.objects.filter(document=document).order_by("position"))
-    selectors.attach_translations(document.pk, segments)
-    assert [segment_data(s) for s in segments] == SegmentSerializer(segments, many=True).data
+    assert page == serialized(segments, languages)
+    assert [row["translations"]["en"]["id"] for row in page[3:5]] == [merged.pk, merged.pk]
+    # a sparse filtered page (its rows far apart) finds each row's span, also one starting before it
+    wanted = Translation.objects.filter(document=document, language="en", status="submitted", retired_at=None)
+    submitted = sorted({p for t in wanted for p in range(t.first_position, t.last_position + 1)})
+    rows, response = [], client.get(url, {"status_en": "submitted", "page_size": 2})
+    while True:
+        body = response.json()
+        rows += body["results"]
+        if not body["next"]:
+            break
+        response = client.get(body["next"])
+    assert [row["position"] for row in rows] == submitted
+    assert rows == serialized([s for s in segments if s.position in submitted], languages)
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [
+        list(range(40)),  # a run from the top
+        list(range(5, 25)),  # a run whose first row is inside a span starting before it
+        [6, 200, 201],  # far apart: read position by position
+        [0, 7, 150, 259],
+        [259],
+    ],
+)
+def test_page_spans_are_the_covering_live_spans(positions):
+    translator, editor = make_user("translator", ["en", "ko"]), make_user("editor")
+    document = document_with_rows(260)
+    for first, last in [(0, 0), (1, 2), (4, 9), (150, 150), (199, 210), (259, 259)]:
+        services.translation_create(
+            document=document,
+            language="en",
+            first_position=first,
+            last_position=last,
+            text=f"en {first}",
+            actor=translator,
+        )
+    services.translation_create(
+        document=document, language="ko", first_position=3, last_position=7, text="ko", actor=editor
+    )
+    retired = Translation.objects.get(document=document, language="en", first_position=150)
+    Translation.objects.filter(pk=retired.pk).update(retired_at=timezone.now())
+    covering = selectors.page_spans(document.pk, positions, ["en", "ko"])
+    expected = {
+        (position, language): pk
+        for position in positions
+        for language in ("en", "ko")
+        for pk in selectors.live_translations(document.pk, language)
+        .filter(first_position__lte=position, last_position__gte=position)
+        .values_list("pk", flat=True)
+    }
+    assert {key: span.pk for key, span in covering.items()} == expected
+    assert expected  # every case shows some span
+    span = next(iter(covering.values()))
+    instance = Translation.objects.select_related("author", "updated_by").get(pk=span.pk)
+    assert (span.text, span.version, span.author_name, span.updated_at) == (
+        instance.text,
+        instance.version,
+        instance.author.username,
+        instance.updated_at,
+    )
 
 
 @pytest.mark.parametrize("text", ["a", "Hi.", "문장 1.", "Sentence number 12 is here.", "。", "x" * 300])
