@@ -15,7 +15,7 @@ composite foreign keys are checked as usual, the exclusion constraint's rule by 
 For each size, pair and format the export (``manage.py export --pair P --format F --status approved
 --output FILE``) runs in a fresh subprocess: wall time, units per second and that process's peak RSS
 (``os.wait4``). The limit is ``COPY (<the pair's unit query>) TO STDOUT`` into a null sink, run by
-psycopg2 here: ``exchange.exports.source_pair_sql`` for zh-X, the pivot's SQL for en-ko. Printed: the
+psycopg2 here: ``exchange.exports.source_pair_sql`` for zh-X, ``pivot_units_sql`` (the pivot in SQL) for en-ko. Printed: the
 export/COPY ratio and how peak memory grows from the smallest to the largest size.
 Prints figures only; it is not a test.
 """
@@ -224,9 +224,7 @@ def copy_limit(url: str, pair: str) -> tuple[float, int]:
     from exchange import exports
 
     request = exports.export_request(pair=pair, format="tsv", status="approved")
-    unit_sql = (
-        exports.source_pair_sql if pair != "en-ko" else getattr(exports, "pivot_units_sql", exports.pivot_sql)
-    )
+    unit_sql = exports.pivot_units_sql if pair == "en-ko" else exports.source_pair_sql
     sql, params = unit_sql(request)
     connection = psycopg2.connect(url)
     try:

@@ -54,7 +54,8 @@ def hostile_documents(language_sets):
     documents = []
     for number, title in enumerate(['Ti\tt<&>"le\n', "Second 😀 \x01"]):
         document = make_document(
-            f"标题{number}\n第一句\t有&制表符。第二句<反斜杠>。\n第三段。\n第四段。\n第五段\\。\n", title=title
+            f"标题{number}\n第一句\t有&制表符。第二句<反斜杠>。\n第三段。\n第四段。\n第五段\\。\n",
+            title=title,
         )
         for language in language_sets:
             position = 0
