@@ -16,7 +16,8 @@ For each size, pair and format the export (``manage.py export --pair P --format 
 --output FILE``) runs in a fresh subprocess: wall time, units per second and that process's peak RSS
 (``os.wait4``). The limit is ``COPY (<the pair's unit query>) TO STDOUT`` into a null sink, run by
 psycopg2 here: ``exchange.exports.source_pair_sql`` for zh-X, ``pivot_units_sql`` (the pivot in SQL) for en-ko. Printed: the
-export/COPY ratio and how peak memory grows from the smallest to the largest size.
+export/COPY ratio, the same without the command's fixed cost (an export of no unit: interpreter,
+Django, the snapshot), and how peak memory grows from the smallest to the largest size.
 Prints figures only; it is not a test.
 """
 
@@ -238,11 +239,13 @@ def copy_limit(url: str, pair: str) -> tuple[float, int]:
         connection.close()
 
 
-def run_export(url: str, database: str, pair: str, fmt: str) -> tuple[float, float, int]:
+def run_export(
+    url: str, database: str, pair: str, fmt: str, status: str = "approved"
+) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) and output bytes of ``manage.py export`` in a fresh subprocess."""
     output = Path(f"/tmp/{database}.{pair}.{fmt}")
     command = [sys.executable, "manage.py", "export", "--pair", pair, "--format", fmt]
-    command += ["--status", "approved", "--output", str(output)]
+    command += ["--status", status, "--output", str(output)]
     env = {**os.environ, "DATABASE_URL": url}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -320,6 +323,9 @@ def main() -> None:
         connection.autocommit = False
         _log(f"{units:,} units in {documents} documents (built in {time.perf_counter() - t0:.1f} s)")
         row = {"units": size}
+        # The command's fixed cost (interpreter, Django, the snapshot): an export that matches no unit.
+        row["startup"] = run_export(bench_url, database, "zh-en", "tsv", status="rejected")[0]
+        _log(f"  startup (an export of no unit): {row['startup']:.2f} s")
         for pair in pairs:
             copy_seconds, copy_bytes = copy_limit(bench_url, pair)
             row[pair, "copy"] = copy_seconds
@@ -335,7 +341,7 @@ def main() -> None:
     print("export of approved units (manage.py export in a subprocess) vs COPY of the pair's unit query")
     print(
         f"{'units':>10} {'pair':>6} {'format':>6} {'seconds':>8} {'MB':>6} {'peak RSS MB':>11}"
-        f" {'COPY s':>7} {'ratio':>6}"
+        f" {'COPY s':>7} {'ratio':>6} {'ratio without startup':>21}"
     )
     for row in results.values():
         for pair in pairs:
@@ -344,7 +350,9 @@ def main() -> None:
                 print(
                     f"{row['units']:>10,} {pair:>6} {fmt:>6} {seconds:>8.2f} {size_bytes / 1e6:>6.0f} {rss:>11.0f}"
                     f" {row[pair, 'copy']:>7.2f} {seconds / row[pair, 'copy']:>6.2f}"
+                    f" {(seconds - row['startup']) / row[pair, 'copy']:>21.2f}"
                 )
+        print(f"{row['units']:>10,} startup (manage.py export of no unit): {row['startup']:.2f} s")
     if len(sizes) > 1:
         small, large = results[sizes[0]], results[sizes[-1]]
         for pair in pairs:

@@ -4,8 +4,10 @@ Units are live translation spans; the source side is the text of the covered seg
 source reads. For en-ko the unit is the smallest source range where an English run of spans and a
 Korean run of spans both begin and end, each side's translations in that range joined.
 
-Every export runs in one REPEATABLE READ, READ ONLY transaction and reads rows through a server-side
-(named) cursor, so memory does not grow with the export and the export sees one snapshot.
+Every export runs in one REPEATABLE READ, READ ONLY transaction, so it sees one snapshot. TSV, TMX and
+XLIFF 1.2 are formatted by PostgreSQL (``exchange.export_sql``) and streamed by COPY; XLIFF 2.0 and
+JSONL read unit rows through a server-side (named) cursor into the writers. Either way memory does not
+grow with the export.
 
 Incremental exports: the cursor an export returns is that transaction's snapshot
 (``pg_current_snapshot()``). Every translation row carries the id of the transaction that last wrote

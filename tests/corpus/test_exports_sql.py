@@ -52,7 +52,7 @@ def hostile_documents(language_sets):
     """Two documents with hostile titles and texts; Korean groups two segments into one span."""
     translator = make_user("translator", ["en", "ko"], username="sql_formats")
     documents = []
-    for number, title in enumerate(['Ti\tt<&>"le\n', "Second 😀 \x01"]):
+    for number, title in enumerate(['Ti\tt<&>"l\\e\n', "Second 😀 \x01"]):
         document = make_document(
             f"标题{number}\n第一句\t有&制表符。第二句<反斜杠>。\n第三段。\n第四段。\n第五段\\。\n",
             title=title,
