@@ -179,3 +179,26 @@ def xliff_lines(
         target_lang,
         *params,
     ]
+
+
+def _json(expression: str) -> str:
+    """A JSON string as Python's ``json`` writes it with ``ensure_ascii=False``: PostgreSQL's escaping
+    is the same (\\" \\\\ \\b \\f \\n \\r \\t, other control characters as \\u00xx)."""
+    return f"to_json({expression}::text)::text"
+
+
+def jsonl_lines(units: tuple[str, list], source_lang: str, target_lang: str) -> tuple[str, list]:
+    """``write_jsonl``'s unit lines (the caller writes the trailer, with the count of lines)."""
+    inner, params = units
+    sql = f"""
+        SELECT concat(
+            '{{"unit_id":', {_json(_UNIT_ID)}, ',"document_id":', document_id,
+            ',"document_title":', {_json("title")}, ',"first_position":', first_position,
+            ',"last_position":', last_position, ',"source_lang":', {_json("%s")},
+            ',"target_lang":', {_json("%s")}, ',"source_text":', {_json("coalesce(source, '')")},
+            ',"target_text":', {_json("text")}, ',"source_status":', coalesce({_json("source_status")}, 'null'),
+            ',"target_status":', {_json("status")}, ',"source_version":', coalesce(source_version::text, 'null'),
+            ',"target_version":', version, ',"changed_at":"', {_ISO_CHANGED}, '"}}') AS line
+        FROM ({inner}) units
+    """
+    return sql, [unit_suffix(source_lang, target_lang), source_lang, target_lang, *params]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import queue
 import re
 import threading
@@ -395,8 +396,8 @@ def stream_export(request: ExportRequest) -> Iterator[bytes | str]:
     The caller takes the cursor with ``next()`` (the transaction is open from then on) and streams the
     rest; closing the generator early ends the transaction, leaving nothing behind.
 
-    TSV, TMX and XLIFF 1.2 are formatted by PostgreSQL (``exchange.export_sql``) and streamed by COPY
-    between the writer's own preamble and ending; the other formats go through the writers.
+    TSV, TMX, XLIFF 1.2 and JSONL are formatted by PostgreSQL (``exchange.export_sql``) and streamed by
+    COPY between the writer's own preamble and ending; XLIFF 2.0 goes through its writer.
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -446,6 +447,15 @@ def stream_export(request: ExportRequest) -> Iterator[bytes | str]:
                 yield chunk
             # No units: the writer's own ending (for XLIFF, with the one empty <file> it still needs).
             yield tail if written else empty[cut:]
+            return
+        if request.format == "jsonl":
+            count = 0
+            for chunk in copy_lines(*export_sql.jsonl_lines(units_sql, source_lang, target_lang)):
+                count += chunk.count(b"\n")  # one line a unit: JSON escapes every newline in a value
+                yield chunk
+            yield (
+                json.dumps({"next_cursor": cursor_value, "units": count}, separators=(",", ":")) + "\n"
+            ).encode()
             return
         yield from WRITERS[request.format](
             units(request),

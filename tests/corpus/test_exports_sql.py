@@ -1,4 +1,4 @@
-"""TSV, TMX and XLIFF exports are formatted by PostgreSQL and the en-ko pivot is one SQL query, for
+"""TSV, TMX, XLIFF and JSONL exports are formatted by PostgreSQL and the en-ko pivot is one SQL query, for
 speed; the files must be exactly the bytes the format library's writers give for the same units, and
 the pivot's units exactly those of ``exchange.exports.pivot_units``, whatever the text and the spans."""
 
@@ -82,13 +82,13 @@ def hostile_documents(language_sets):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("pair", ["zh-en", "zh-ko", "en-ko"])
-@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff"])
+@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff", "jsonl"])
 def test_sql_formatted_exports_equal_the_writers(pair, export_format):
     documents = hostile_documents(["en", "ko"])
     fast, slow = both_paths(pair=pair, format=export_format, status="any")
     assert fast == slow
     units = fast.count(b"\n<tu ") if export_format == "tmx" else fast.count(b"<trans-unit ")
-    if export_format == "tsv":
+    if export_format in ("tsv", "jsonl"):  # a header line, a trailer line
         units = fast.count(b"\n") - 1
     # Six English spans a document, five Korean (one covers 2-3); en-ko pairs English 2 and 3 with it.
     assert units == (12 if pair == "zh-en" else 10)
@@ -99,7 +99,7 @@ def test_sql_formatted_exports_equal_the_writers(pair, export_format):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("pair", ["zh-en", "en-ko"])
-@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff"])
+@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff", "jsonl"])
 def test_sql_formatted_exports_of_nothing_equal_the_writers(pair, export_format):
     fast, slow = both_paths(pair=pair, format=export_format, status="any")
     assert fast == slow

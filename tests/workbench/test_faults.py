@@ -58,15 +58,15 @@ def backend_states(other) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff", "jsonl"])
+@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff", "jsonl", "xliff2"])
 def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(client, monkeypatch, export_format):
     from exchange import exports
 
-    # Small chunks and fetches: the stream is cut while the COPY (TSV, TMX, XLIFF) or the server-side
-    # cursor (JSONL, through the writer) is still open.
+    # Small chunks and fetches: the stream is cut while the COPY (TSV, TMX, XLIFF, JSONL) or the
+    # server-side cursor (XLIFF 2.0, through the writer) is still open.
     monkeypatch.setattr(exports, "FETCH", 2)
     monkeypatch.setattr(exports, "COPY_CHUNK", 16)
-    monkeypatch.setitem(exports.WRITERS, "jsonl", functools.partial(exports.WRITERS["jsonl"], chunk_size=2))
+    monkeypatch.setitem(exports.WRITERS, "xliff2", functools.partial(exports.WRITERS["xliff2"], chunk_size=2))
     document = make_document(
         "标题\n"
         + "".join(f"第{n}句话。" for n in range(12))
@@ -98,7 +98,7 @@ def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(client, 
         # Mid-stream the snapshot transaction is open, and the COPY's thread or the cursor with it.
         assert connection.in_atomic_block
         assert idle_in_transaction(other) == 1
-        if export_format == "jsonl":
+        if export_format == "xliff2":
             assert "workbench_export" in own_cursors()
         else:  # the COPY's thread has the connection: nothing else may use it meanwhile
             assert copy_threads() == ["workbench-export-copy"]
