@@ -4,9 +4,9 @@ Units are live translation spans; the source side is the text of the covered seg
 source reads. For en-ko the unit is the smallest source range where an English run of spans and a
 Korean run of spans both begin and end, each side's translations in that range joined.
 
-Every export runs in one REPEATABLE READ, READ ONLY transaction, so it sees one snapshot. TSV, TMX and
-XLIFF 1.2 are formatted by PostgreSQL (``exchange.export_sql``) and streamed by COPY; XLIFF 2.0 and
-JSONL read unit rows through a server-side (named) cursor into the writers. Either way memory does not
+Every export runs in one REPEATABLE READ, READ ONLY transaction, so it sees one snapshot. TSV, TMX,
+XLIFF 1.2 and JSONL are formatted by PostgreSQL (``exchange.export_sql``) and streamed by COPY; XLIFF
+2.0 reads unit rows through a server-side (named) cursor into its writer. Either way memory does not
 grow with the export.
 
 Incremental exports: the cursor an export returns is that transaction's snapshot
@@ -192,7 +192,8 @@ class Span:
 def pivot_units(left: list[Span], right: list[Span]) -> Iterator[tuple[int, int, list[Span], list[Span]]]:
     """Group two sorted, non-overlapping span lists into the smallest ranges where both begin and end.
 
-    A range where either side has a gap (an untranslated segment) gives no unit.
+    A range where either side has a gap (an untranslated segment) gives no unit. This is the pivot's
+    definition, in plain Python: exports run ``pivot_units_sql``, which tests hold equal to it.
     """
     i = j = 0
     while i < len(left) and j < len(right):
