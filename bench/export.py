@@ -1,17 +1,23 @@
 """Export benchmark: wall time and peak memory of an export against PostgreSQL's own COPY of the query.
 
-    .venv/bin/python bench/export.py [--sizes 100000,1000000] [--formats tsv,tmx] [--keep]
+    .venv/bin/python bench/export.py [--sizes 100000,1000000] [--formats tsv,tmx,xliff,jsonl]
+        [--pairs zh-en,en-ko] [--database NAME] [--keep]
 
-Works in its own database ``workbench_bench_export`` on the same server (the one of ``DATABASE_URL``
-with the name swapped, otherwise the embedded server of ``.pgdata``), created afresh and migrated by
+Works in its own database (``--database``, default ``$BENCH_EXPORT_DATABASE`` or
+``workbench_bench_export``: give it a name of your own when sharing a server) on the server of
+``DATABASE_URL`` (otherwise the embedded server of ``.pgdata``), created afresh and migrated by
 ``manage.py migrate`` in a subprocess. Synthetic data: documents of 10,000 segments (the seed's
-sentences, cycled) each fully translated into English and approved, written with COPY (the trigger
-stamps ``change_xid``; the exclusion constraint and the composite foreign keys are checked as usual).
+sentences, cycled) each fully translated into English (one span a segment) and Korean (one span a
+segment, except that every tenth pair of segments is one Korean span, so the en-ko pivot groups two
+English spans with one Korean), all approved, written with COPY (the trigger stamps ``change_xid``; the
+composite foreign keys are checked as usual, the exclusion constraint's rule by one query).
 
-For each size the export (``manage.py export --pair zh-en --status approved --output /dev/null``) runs
-in a fresh subprocess: wall time, units per second and that process's peak RSS (``os.wait4``). The
-limit is ``COPY (<exchange.exports.source_pair_sql>) TO STDOUT`` into a null sink, run by psycopg2 here.
-Printed: the export/COPY ratio and how peak memory grows from the smallest to the largest size.
+For each size, pair and format the export (``manage.py export --pair P --format F --status approved
+--output FILE``) runs in a fresh subprocess: wall time, units per second and that process's peak RSS
+(``os.wait4``). The limit is ``COPY (<the pair's unit query>) TO STDOUT`` into a null sink, run by
+psycopg2 here: ``exchange.exports.source_pair_sql`` for zh-X, ``pivot_units_sql`` (the pivot in SQL) for en-ko. Printed: the
+export/COPY ratio, the same without the command's fixed cost (an export of no unit: interpreter,
+Django, the snapshot), and how peak memory grows from the smallest to the largest size.
 Prints figures only; it is not a test.
 """
 
@@ -27,9 +33,7 @@ from pathlib import Path
 
 from common import ROOT, base_url, create_database, seed_sentences
 
-BENCH_DB = os.environ.get(
-    "BENCH_EXPORT_DATABASE", "workbench_bench_export"
-)  # your own name when sharing a server
+BENCH_DB = os.environ.get("BENCH_EXPORT_DATABASE", "workbench_bench_export")  # the --database default
 PER_DOCUMENT = 10_000
 
 
@@ -100,7 +104,41 @@ def add_documents(connection, first_number: int, count: int, sentences: list[str
                     for p in range(PER_DOCUMENT)
                 ),
             )
+            _copy(
+                cursor,
+                "corpus_translation",
+                TRANSLATION_COLUMNS,
+                (
+                    (
+                        document_id,
+                        "ko",
+                        str(first),
+                        str(last),
+                        f"문서 {number}의 문장 {first}: 팬데믹은 세계화와 공급망, 세계 경제의 거버넌스를 바꾼다.",
+                        "approved",
+                        "2",
+                        "typed",
+                        "",
+                        "2026-01-01 00:00:00+00",
+                        "2026-01-02 00:00:00+00",
+                        "[]",
+                        "{}",
+                        "",
+                        "{}",
+                    )
+                    for first, last in korean_spans()
+                ),
+            )
     connection.commit()
+
+
+def korean_spans():
+    """One Korean span a segment, except positions 3-4 of every ten, which are one span."""
+    p = 0
+    while p < PER_DOCUMENT:
+        last = p + 1 if p % 10 == 3 and p + 1 < PER_DOCUMENT else p
+        yield p, last
+        p = last + 1
 
 
 # Checked per row, the GiST exclusion constraint makes COPY of translations cost ~500 us/row (its
@@ -175,8 +213,8 @@ class NullSink(io.RawIOBase):
         return len(data)
 
 
-def copy_limit(url: str) -> tuple[float, int]:
-    """Seconds and bytes of PostgreSQL's COPY of the export query (zh-en, approved) into a null sink."""
+def copy_limit(url: str, pair: str) -> tuple[float, int]:
+    """Seconds and bytes of PostgreSQL's COPY of the pair's unit query (approved) into a null sink."""
     import psycopg2
 
     os.environ["DATABASE_URL"] = url
@@ -184,9 +222,11 @@ def copy_limit(url: str) -> tuple[float, int]:
     import django
 
     django.setup()
-    from exchange.exports import export_request, source_pair_sql
+    from exchange import exports
 
-    sql, params = source_pair_sql(export_request(pair="zh-en", format="tsv", status="approved"))
+    request = exports.export_request(pair=pair, format="tsv", status="approved")
+    unit_sql = exports.pivot_units_sql if pair == "en-ko" else exports.source_pair_sql
+    sql, params = unit_sql(request)
     connection = psycopg2.connect(url)
     try:
         with connection.cursor() as cursor:
@@ -199,11 +239,13 @@ def copy_limit(url: str) -> tuple[float, int]:
         connection.close()
 
 
-def run_export(url: str, fmt: str) -> tuple[float, float, int]:
+def run_export(
+    url: str, database: str, pair: str, fmt: str, status: str = "approved"
+) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) and output bytes of ``manage.py export`` in a fresh subprocess."""
-    output = Path(f"/tmp/{BENCH_DB}.{fmt}")
-    command = [sys.executable, "manage.py", "export", "--pair", "zh-en", "--format", fmt]
-    command += ["--status", "approved", "--output", str(output)]
+    output = Path(f"/tmp/{database}.{pair}.{fmt}")
+    command = [sys.executable, "manage.py", "export", "--pair", pair, "--format", fmt]
+    command += ["--status", status, "--output", str(output)]
     env = {**os.environ, "DATABASE_URL": url}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -239,17 +281,23 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--formats", default="tsv,tmx")
+    parser.add_argument("--formats", default="tsv,tmx,xliff,jsonl")
+    parser.add_argument("--pairs", default="zh-en,en-ko")
+    parser.add_argument(
+        "--database", default=BENCH_DB, help="the bench's own database (dropped and made anew)"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the TSV export at the last size")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     formats = args.formats.split(",")
+    pairs = args.pairs.split(",")
+    database = args.database
 
     started = time.perf_counter()
     url = base_url()
-    _log(f"creating and migrating {BENCH_DB} ...")
-    bench_url = create_database(url, BENCH_DB)
+    _log(f"creating and migrating {database} ...")
+    bench_url = create_database(url, database)
     sentences = seed_sentences()
 
     import psycopg2
@@ -274,34 +322,45 @@ def main() -> None:
             units = cursor.fetchone()[0]
         connection.autocommit = False
         _log(f"{units:,} units in {documents} documents (built in {time.perf_counter() - t0:.1f} s)")
-        copy_seconds, copy_bytes = copy_limit(bench_url)
-        row = {"units": units, "copy": copy_seconds, "copy_bytes": copy_bytes}
-        for fmt in formats:
-            seconds, rss, size_bytes = run_export(bench_url, fmt)
-            row[fmt] = (seconds, rss, size_bytes)
-            _log(f"  {fmt}: {seconds:.2f} s, peak RSS {rss:.0f} MB, {size_bytes / 1e6:.0f} MB")
-        _log(f"  COPY: {copy_seconds:.2f} s, {copy_bytes / 1e6:.0f} MB")
+        row = {"units": size}
+        # The command's fixed cost (interpreter, Django, the snapshot): an export that matches no unit.
+        row["startup"] = run_export(bench_url, database, "zh-en", "tsv", status="rejected")[0]
+        _log(f"  startup (an export of no unit): {row['startup']:.2f} s")
+        for pair in pairs:
+            copy_seconds, copy_bytes = copy_limit(bench_url, pair)
+            row[pair, "copy"] = copy_seconds
+            _log(f"  {pair} COPY: {copy_seconds:.2f} s, {copy_bytes / 1e6:.0f} MB")
+            for fmt in formats:
+                seconds, rss, size_bytes = run_export(bench_url, database, pair, fmt)
+                row[pair, fmt] = (seconds, rss, size_bytes)
+                _log(f"  {pair} {fmt}: {seconds:.2f} s, peak RSS {rss:.0f} MB, {size_bytes / 1e6:.0f} MB")
         results[size] = row
     connection.close()
 
     print()
-    print("export of zh-en approved units (manage.py export in a subprocess) vs COPY of the same query")
-    header = f"{'units':>10} {'format':>6} {'seconds':>8} {'units/s':>9} {'peak RSS MB':>11} {'COPY s':>7} {'ratio':>6}"
-    print(header)
+    print("export of approved units (manage.py export in a subprocess) vs COPY of the pair's unit query")
+    print(
+        f"{'units':>10} {'pair':>6} {'format':>6} {'seconds':>8} {'MB':>6} {'peak RSS MB':>11}"
+        f" {'COPY s':>7} {'ratio':>6} {'ratio without startup':>21}"
+    )
     for row in results.values():
-        for fmt in formats:
-            seconds, rss, _ = row[fmt]
-            print(
-                f"{row['units']:>10,} {fmt:>6} {seconds:>8.2f} {row['units'] / seconds:>9,.0f} {rss:>11.0f}"
-                f" {row['copy']:>7.2f} {seconds / row['copy']:>6.2f}"
-            )
+        for pair in pairs:
+            for fmt in formats:
+                seconds, rss, size_bytes = row[pair, fmt]
+                print(
+                    f"{row['units']:>10,} {pair:>6} {fmt:>6} {seconds:>8.2f} {size_bytes / 1e6:>6.0f} {rss:>11.0f}"
+                    f" {row[pair, 'copy']:>7.2f} {seconds / row[pair, 'copy']:>6.2f}"
+                    f" {(seconds - row['startup']) / row[pair, 'copy']:>21.2f}"
+                )
+        print(f"{row['units']:>10,} startup (manage.py export of no unit): {row['startup']:.2f} s")
     if len(sizes) > 1:
         small, large = results[sizes[0]], results[sizes[-1]]
-        for fmt in formats:
-            print(
-                f"peak RSS {fmt}: {large[fmt][1]:.0f} MB at {large['units']:,} vs {small[fmt][1]:.0f} MB at "
-                f"{small['units']:,}: x{large[fmt][1] / small[fmt][1]:.2f}"
-            )
+        for pair in pairs:
+            for fmt in formats:
+                print(
+                    f"peak RSS {pair} {fmt}: {large[pair, fmt][1]:.0f} MB at {large['units']:,} vs"
+                    f" {small[pair, fmt][1]:.0f} MB at {small['units']:,}: x{large[pair, fmt][1] / small[pair, fmt][1]:.2f}"
+                )
     if args.profile and "tsv" in formats:
         profile_export(bench_url, "tsv")
     if not args.keep:
@@ -310,7 +369,7 @@ def main() -> None:
         admin = pg.connect(url)
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            cursor.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         admin.close()
     print(f"total bench time {time.perf_counter() - started:.0f} s")
 

@@ -4,8 +4,10 @@ Units are live translation spans; the source side is the text of the covered seg
 source reads. For en-ko the unit is the smallest source range where an English run of spans and a
 Korean run of spans both begin and end, each side's translations in that range joined.
 
-Every export runs in one REPEATABLE READ, READ ONLY transaction and reads rows through a server-side
-(named) cursor, so memory does not grow with the export and the export sees one snapshot.
+Every export runs in one REPEATABLE READ, READ ONLY transaction, so it sees one snapshot. TSV, TMX,
+XLIFF 1.2 and JSONL are formatted by PostgreSQL (``exchange.export_sql``) and streamed by COPY; XLIFF
+2.0 reads unit rows through a server-side (named) cursor into its writer. Either way memory does not
+grow with the export.
 
 Incremental exports: the cursor an export returns is that transaction's snapshot
 (``pg_current_snapshot()``). Every translation row carries the id of the transaction that last wrote
@@ -19,22 +21,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import queue
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from corpus.cursors import CURSOR_PREFIX, encode_cursor
 from corpus.errors import InvalidInput
-from exchange.formats import WRITERS, ExportUnit
+from exchange import export_sql
+from exchange.formats import EXTENSIONS, TSV_COLUMNS, WRITERS, ExportUnit
 from translations import workflow
 
 PAIRS = {"zh-en": ("zh", "en"), "zh-ko": ("zh", "ko"), "en-ko": ("en", "ko")}
 STATUSES = frozenset(workflow.STATUS_ORDER)
 FETCH = 2000
-XML_CHUNK = 500  # units per streamed chunk of an XML export (the writers' default)
+
 SNAPSHOT = re.compile(r"^\d+:\d+:(\d+(,\d+)*)?$")
 
 
@@ -170,30 +178,6 @@ def _named_cursor_rows(sql: str, params: list) -> Iterator[tuple]:
         yield from cursor
 
 
-def _source_pair_units(request: ExportRequest) -> Iterator[ExportUnit]:
-    source_lang, target_lang = request.languages
-    sql, params = source_pair_sql(request)
-    for document_id, title, first, last, text, status, version, updated_at, source in _named_cursor_rows(
-        sql, params
-    ):
-        yield ExportUnit(
-            document_id=document_id,
-            document_title=title,
-            first_position=first,
-            last_position=last,
-            source_lang=source_lang,
-            target_lang=target_lang,
-            source_text=source or "",
-            target_text=text,
-            source_status=None,
-            target_status=status,
-            source_version=None,
-            target_version=version,
-            changed_at=updated_at,
-            unit_id=f"d{document_id}:p{first}-{last}:{target_lang}",
-        )
-
-
 @dataclass
 class Span:
     first: int
@@ -208,7 +192,8 @@ class Span:
 def pivot_units(left: list[Span], right: list[Span]) -> Iterator[tuple[int, int, list[Span], list[Span]]]:
     """Group two sorted, non-overlapping span lists into the smallest ranges where both begin and end.
 
-    A range where either side has a gap (an untranslated segment) gives no unit.
+    A range where either side has a gap (an untranslated segment) gives no unit. This is the pivot's
+    definition, in plain Python: exports run ``pivot_units_sql``, which tests hold equal to it.
     """
     i = j = 0
     while i < len(left) and j < len(right):
@@ -243,93 +228,167 @@ def pivot_units(left: list[Span], right: list[Span]) -> Iterator[tuple[int, int,
             yield a.first, end_a, group_a, group_b
 
 
-def pivot_sql(request: ExportRequest) -> tuple[str, list]:
-    extra, params = _filters(request)
-    sql = f"""
-        SELECT t.document_id, d.title, t.language, t.first_position, t.last_position, t.text, t.status,
-               t.version, t.updated_at, {self_changed(request)}
-        FROM corpus_translation t JOIN corpus_document d ON d.id = t.document_id
-        WHERE t.retired_at IS NULL AND t.language = ANY(%s) AND t.text <> ''{extra}
-        ORDER BY t.document_id, t.first_position, t.language
+# A side made of several spans has the status of its least advanced one: statuses ranked in that order.
+ORDER = "(ARRAY['rejected', 'draft', 'submitted', 'approved'])"
+RANK = "array_position(ARRAY['rejected', 'draft', 'submitted', 'approved']::varchar[], status) - 1"
+
+
+def pivot_units_sql(request: ExportRequest) -> tuple[str, list]:
+    """One row per en-ko unit, in document order: ``pivot_units`` done by PostgreSQL in one query.
+
+    A unit starts where both languages have a span starting (a common start) and ends at the first
+    position at or after it where both have a span ending (a common end); it counts only when neither
+    side has a gap in between. Gaps are found with run numbers: a language's spans are numbered by how
+    many gaps precede them, and since run numbers only grow along a document, the smallest run number
+    of the common ends after a start is that of the first one. Each span then finds its unit as the last
+    unit start at or before it. Also what bench/export.py COPYs as the en-ko limit; a test holds its units
+    equal to ``pivot_units``'.
     """
+    source_lang, target_lang = request.languages
+    extra, params = _filters(request)
+    since = (
+        "t.change_xid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"
+        " AND NOT pg_visible_in_snapshot(t.change_xid::text::xid8, %s::pg_snapshot)"
+        if request.since
+        else "true"
+    )
     since_params = [request.since, request.since] if request.since else []
-    return sql, [*since_params, list(request.languages), *params]
+    sql = f"""
+        WITH spans AS (
+            SELECT document_id, language, first_position, last_position, text, status, version, updated_at,
+                   changed, sum(gap) OVER (PARTITION BY document_id, language ORDER BY first_position) AS run
+            FROM (
+                SELECT t.document_id, t.language, t.first_position, t.last_position, t.text, t.status,
+                       t.version, t.updated_at, {since} AS changed,
+                       CASE WHEN t.first_position = 1 + lag(t.last_position) OVER (
+                           PARTITION BY t.document_id, t.language ORDER BY t.first_position)
+                       THEN 0 ELSE 1 END AS gap
+                FROM corpus_translation t
+                WHERE t.retired_at IS NULL AND t.language = ANY(%s) AND t.text <> ''{extra}
+            ) spans
+        ),
+        source AS (SELECT * FROM spans WHERE language = %s),
+        target AS (SELECT * FROM spans WHERE language = %s),
+        bounds AS (
+            SELECT a.document_id, a.first_position AS position, 0 AS is_end, a.run AS source_run,
+                   b.run AS target_run
+            FROM source a JOIN target b ON b.document_id = a.document_id AND b.first_position = a.first_position
+            UNION ALL
+            SELECT a.document_id, a.last_position, 1, a.run, b.run
+            FROM source a JOIN target b ON b.document_id = a.document_id AND b.last_position = a.last_position
+        ),
+        units AS (
+            SELECT document_id, position AS first_position, end_position AS last_position
+            FROM (
+                SELECT *, min(position) FILTER (WHERE is_end = 1) OVER w AS end_position,
+                       min(source_run) FILTER (WHERE is_end = 1) OVER w AS end_source_run,
+                       min(target_run) FILTER (WHERE is_end = 1) OVER w AS end_target_run
+                FROM bounds
+                WINDOW w AS (PARTITION BY document_id ORDER BY position DESC, is_end DESC ROWS UNBOUNDED PRECEDING)
+            ) bounds
+            WHERE is_end = 0 AND source_run = end_source_run AND target_run = end_target_run
+        ),
+        placed AS (
+            SELECT *, max(unit_first) OVER w AS unit_start, max(unit_last) OVER w AS unit_end
+            FROM (
+                SELECT document_id, first_position AS position, 0 AS is_span, first_position AS unit_first,
+                       last_position AS unit_last, NULL AS language, NULL::int AS last_position, NULL AS text,
+                       NULL AS status, NULL::int AS version, NULL::timestamptz AS updated_at, NULL::bool AS changed
+                FROM units
+                UNION ALL
+                SELECT document_id, first_position, 1, NULL, NULL, language, last_position, text, status,
+                       version, updated_at, changed
+                FROM spans
+            ) rows
+            WINDOW w AS (PARTITION BY document_id ORDER BY position, is_span ROWS UNBOUNDED PRECEDING)
+        ),
+        grouped AS (
+            SELECT document_id, unit_start, unit_end,
+                   string_agg(text, ' ' ORDER BY position) FILTER (WHERE language = %s) AS source,
+                   string_agg(text, ' ' ORDER BY position) FILTER (WHERE language = %s) AS text,
+                   min({RANK}) FILTER (WHERE language = %s) AS source_rank,
+                   min({RANK}) FILTER (WHERE language = %s) AS rank,
+                   max(version) FILTER (WHERE language = %s) AS source_version,
+                   max(version) FILTER (WHERE language = %s) AS version,
+                   max(updated_at) AS updated_at
+            FROM placed
+            WHERE is_span = 1 AND last_position <= unit_end
+            GROUP BY document_id, unit_start, unit_end
+            HAVING bool_and(status = ANY(%s)) AND bool_or(changed)
+        )
+        SELECT g.document_id, d.title, g.unit_start AS first_position, g.unit_end AS last_position, g.source,
+               g.text,
+               {ORDER}[g.rank + 1] AS status, g.version, {ORDER}[g.source_rank + 1] AS source_status,
+               g.source_version, g.updated_at
+        FROM grouped g JOIN corpus_document d ON d.id = g.document_id
+        ORDER BY g.document_id, g.unit_start
+    """
+    return sql, [
+        *since_params,
+        list(request.languages),
+        *params,
+        source_lang,
+        target_lang,
+        source_lang,
+        target_lang,
+        source_lang,
+        target_lang,
+        source_lang,
+        target_lang,
+        list(request.statuses),
+    ]
 
 
-def self_changed(request: ExportRequest) -> str:
-    if not request.since:
-        return "true"
+def unit_rows_sql(request: ExportRequest) -> tuple[str, list]:
+    """The export's unit rows (``exchange.export_sql``'s columns), for any pair, in document order."""
+    if request.pair == "en-ko":
+        return pivot_units_sql(request)
+    inner, params = source_pair_sql(request)
     return (
-        "(t.change_xid >= pg_snapshot_xmin(%s::pg_snapshot)::text::bigint"
-        " AND NOT pg_visible_in_snapshot(t.change_xid::text::xid8, %s::pg_snapshot))"
+        f"SELECT document_id, title, first_position, last_position, source, text, status, version,"
+        f" NULL::text AS source_status, NULL::int AS source_version, updated_at FROM ({inner}) units",
+        params,
     )
 
 
-def _pivot_units(request: ExportRequest) -> Iterator[ExportUnit]:
+def _units(request: ExportRequest) -> Iterator[ExportUnit]:
     source_lang, target_lang = request.languages
-    sql, params = pivot_sql(request)
-    joiner = " "
-    current: int | None = None
-    title = ""
-    spans: dict[str, list[Span]] = {source_lang: [], target_lang: []}
-
-    def flush() -> Iterator[ExportUnit]:
-        for first, last, left, right in pivot_units(spans[source_lang], spans[target_lang]):
-            if not all(span.status in request.statuses for span in (*left, *right)):
-                continue
-            if request.since and not any(span.changed for span in (*left, *right)):
-                continue
-            yield ExportUnit(
-                document_id=current,
-                document_title=title,
-                first_position=first,
-                last_position=last,
-                source_lang=source_lang,
-                target_lang=target_lang,
-                source_text=joiner.join(span.text for span in left),
-                target_text=joiner.join(span.text for span in right),
-                source_status=_combined(left),
-                target_status=_combined(right),
-                source_version=max(span.version for span in left),
-                target_version=max(span.version for span in right),
-                changed_at=max(span.updated_at for span in (*left, *right)),
-                unit_id=f"d{current}:p{first}-{last}:{source_lang}-{target_lang}",
-            )
-
+    suffix = export_sql.unit_suffix(source_lang, target_lang)
+    sql, params = unit_rows_sql(request)
     for (
         document_id,
-        doc_title,
-        language,
+        title,
         first,
         last,
+        source,
         text,
         status,
         version,
+        source_status,
+        source_version,
         updated_at,
-        changed,
     ) in _named_cursor_rows(sql, params):
-        if document_id != current:
-            if current is not None:
-                yield from flush()
-            current, title = document_id, doc_title
-            spans = {source_lang: [], target_lang: []}
-        spans[language].append(Span(first, last, text, status, version, updated_at, bool(changed)))
-    if current is not None:
-        yield from flush()
-
-
-def _combined(spans: list[Span]) -> str:
-    statuses = {span.status for span in spans}
-    if len(statuses) == 1:
-        return statuses.pop()
-    for status in ("rejected", "draft", "submitted", "approved"):  # the least advanced wins
-        if status in statuses:
-            return status
-    return "draft"
+        yield ExportUnit(
+            document_id=document_id,
+            document_title=title,
+            first_position=first,
+            last_position=last,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            source_text=source or "",
+            target_text=text,
+            source_status=source_status,
+            target_status=status,
+            source_version=source_version,
+            target_version=version,
+            changed_at=updated_at,
+            unit_id=f"d{document_id}:p{first}-{last}:{suffix}",
+        )
 
 
 def units(request: ExportRequest) -> Iterator[ExportUnit]:
-    return _pivot_units(request) if request.pair == "en-ko" else _source_pair_units(request)
+    """The export's units as ``ExportUnit`` objects, for the writers that format in Python."""
+    return _units(request)
 
 
 def stream_export(request: ExportRequest) -> Iterator[bytes | str]:
@@ -337,9 +396,10 @@ def stream_export(request: ExportRequest) -> Iterator[bytes | str]:
 
     The caller takes the cursor with ``next()`` (the transaction is open from then on) and streams the
     rest; closing the generator early ends the transaction, leaving nothing behind.
-    """
-    from importlib.metadata import version
 
+    TSV, TMX, XLIFF 1.2 and JSONL are formatted by PostgreSQL (``exchange.export_sql``) and streamed by
+    COPY between the writer's own preamble and ending; XLIFF 2.0 goes through its writer.
+    """
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -348,135 +408,150 @@ def stream_export(request: ExportRequest) -> Iterator[bytes | str]:
         cursor_value = encode_cursor(snapshot)
         yield cursor_value
         source_lang, target_lang = request.languages
-        if request.format == "tsv" and request.pair != "en-ko":
-            yield from _tsv_from_sql(request)
+        tool_version = _tool_version()
+        units_sql = unit_rows_sql(request)
+        if request.format == "tsv":
+            yield ("\t".join(TSV_COLUMNS) + "\n").encode()
+            yield from copy_lines(*export_sql.tsv_lines(units_sql, source_lang, target_lang))
             return
-        if request.format == "tmx" and request.pair != "en-ko":
-            yield from _tmx_from_sql(request, cursor_value, _tool_version(version))
+        if request.format in ("tmx", "xliff"):
+            created_at = datetime.now(UTC)
+            empty = b"".join(
+                WRITERS[request.format](
+                    iter(()),
+                    source_lang=source_lang,
+                    target_lang=target_lang,
+                    cursor=cursor_value,
+                    tool_version=tool_version,
+                    created_at=created_at,
+                )
+            )
+            if request.format == "tmx":
+                lines = export_sql.tmx_lines(units_sql, source_lang, target_lang)
+                cut = empty.index(b"<body>\n") + len(b"<body>\n")
+                head, tail = empty[:cut], empty[cut:]
+            else:
+                lines = export_sql.xliff_lines(
+                    units_sql,
+                    source_lang,
+                    target_lang,
+                    cursor=cursor_value,
+                    tool_version=tool_version,
+                    date=created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                )
+                cut = empty.index(b"<file ")
+                head, tail = empty[:cut], b"</xliff>\n"
+            yield head
+            written = False
+            for chunk in copy_lines(*lines):
+                written = True
+                yield chunk
+            # No units: the writer's own ending (for XLIFF, with the one empty <file> it still needs).
+            yield tail if written else empty[cut:]
             return
-        writer = WRITERS[request.format]
-        yield from writer(
+        if request.format == "jsonl":
+            count = 0
+            for chunk in copy_lines(*export_sql.jsonl_lines(units_sql, source_lang, target_lang)):
+                count += chunk.count(b"\n")  # one line a unit: JSON escapes every newline in a value
+                yield chunk
+            yield (
+                json.dumps({"next_cursor": cursor_value, "units": count}, separators=(",", ":")) + "\n"
+            ).encode()
+            return
+        yield from WRITERS[request.format](
             units(request),
-            source_lang=source_lang,
-            target_lang=target_lang,
-            cursor=cursor_value,
-            tool_version=_tool_version(version),
-        )
-
-
-def _sql_escape(expression: str) -> str:
-    """The TSV writer's escaping (backslash, tab, newline, carriage return), done by PostgreSQL."""
-    return (
-        f"replace(replace(replace(replace({expression}, E'\\\\', E'\\\\\\\\'), "
-        f"E'\\t', E'\\\\t'), E'\\n', E'\\\\n'), E'\\r', E'\\\\r')"
-    )
-
-
-def tsv_lines_sql(request: ExportRequest) -> tuple[str, list]:
-    """The zh-X export as finished TSV lines, formatted by PostgreSQL (the same bytes as
-    ``exchange.formats.write_tsv``; tests/corpus/test_exports_fast_tsv.py holds them equal). Python
-    then only joins and encodes, which keeps the export close to the speed of COPY."""
-    _, target = request.languages
-    inner, params = source_pair_sql(request)
-    changed = (
-        "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        " || CASE WHEN mod(extract(microseconds FROM updated_at)::int, 1000000) = 0 THEN ''"
-        " ELSE to_char(updated_at AT TIME ZONE 'UTC', '.US') END || '+00:00'"
-    )
-    sql = f"""
-        SELECT concat_ws(E'\\t', document_id, first_position, last_position, 'zh', %s,
-                         {_sql_escape("coalesce(source, '')")}, {_sql_escape("text")}, status, version, '', '',
-                         {changed},
-                         'd' || document_id || ':p' || first_position || '-' || last_position || ':' || %s,
-                         {_sql_escape("title")}) || E'\\n'
-        FROM ({inner}) units
-    """
-    return sql, [target, target, *params]
-
-
-def _tsv_from_sql(request: ExportRequest) -> Iterator[bytes]:
-    from exchange.formats import TSV_COLUMNS
-
-    yield ("\t".join(TSV_COLUMNS) + "\n").encode()
-    sql, params = tsv_lines_sql(request)
-    connection.ensure_connection()
-    with connection.connection.cursor(name="workbench_export_tsv") as cursor:
-        cursor.itersize = FETCH
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(FETCH):
-            yield "".join(row[0] for row in rows).encode()
-
-
-# What lxml does to a text node: & < > escaped, a carriage return as &#13;, and (after the writer's
-# fallback) characters XML cannot hold replaced by U+FFFD. PostgreSQL text never holds NUL.
-_XML_ILLEGAL_SQL = "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]"
-
-
-def _xml_text_sql(expression: str) -> str:
-    escaped = (
-        f"replace(replace(replace(replace({expression}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), "
-        "E'\\r', '&#13;')"
-    )
-    return f"regexp_replace({escaped}, '{_XML_ILLEGAL_SQL}', chr(65533), 'g')"
-
-
-def tmx_lines_sql(request: ExportRequest) -> tuple[str, list]:
-    """The zh-X export's TMX units as finished lines, formatted by PostgreSQL: the same bytes as
-    ``exchange.formats.write_tmx`` (tests/corpus/test_exports_fast_xml.py holds them equal)."""
-    source_lang, target = request.languages
-    inner, params = source_pair_sql(request)
-    sql = f"""
-        SELECT concat(
-            '<tu tuid="d', document_id, ':p', first_position, '-', last_position, ':', %s::text,
-            '" changedate="', to_char(updated_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'), '"',
-            CASE WHEN first_position <> last_position THEN ' segtype="block"' ELSE '' END,
-            '><prop type="x-document-id">', document_id,
-            '</prop><prop type="x-document-title">', {_xml_text_sql("title")},
-            '</prop><prop type="x-first-position">', first_position,
-            '</prop><prop type="x-last-position">', last_position,
-            '</prop><tuv xml:lang="', %s::text, '"><seg>', {_xml_text_sql("coalesce(source, '')")},
-            '</seg></tuv><tuv xml:lang="', %s::text, '"><prop type="x-status">', status,
-            '</prop><prop type="x-version">', version, '</prop><seg>', {_xml_text_sql("text")},
-            E'</seg></tuv></tu>\\n')
-        FROM ({inner}) units
-    """
-    return sql, [target, source_lang, target, *params]
-
-
-def _tmx_from_sql(request: ExportRequest, cursor_value: str, tool_version: str) -> Iterator[bytes]:
-    """The writer's own header and footer around unit lines PostgreSQL formats (about 3x faster)."""
-    from exchange.formats import write_tmx
-
-    source_lang, target_lang = request.languages
-    empty = b"".join(
-        write_tmx(
-            iter(()),
             source_lang=source_lang,
             target_lang=target_lang,
             cursor=cursor_value,
             tool_version=tool_version,
         )
-    )
-    cut = empty.index(b"<body>\n") + len(b"<body>\n")
-    yield empty[:cut]
-    sql, params = tmx_lines_sql(request)
+
+
+COPY_CHUNK = 1 << 18  # bytes of COPY output per streamed chunk
+_DONE = object()
+
+
+class _CopySink:
+    """The file COPY writes into (one call per row): gathers rows into chunks for the stream's queue.
+
+    COPY's CSV format with a carriage return as the quote character and every value quoted writes
+    each row as CR + line + CR + LF and leaves what is inside untouched: the lines never hold a CR
+    (TSV escapes it as \\r, XML as &#13;), so removing every CR from a chunk leaves exactly the lines.
+    (COPY's text format would escape the backslashes, tabs and newlines of the lines a second time.)
+    """
+
+    def __init__(self, chunks: queue.Queue, stop: threading.Event) -> None:
+        self.chunks, self.stop = chunks, stop
+        self.rows: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.rows.append(data)
+        self.size += len(data)
+        if self.size >= COPY_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.put(b"".join(self.rows).replace(b"\r", b""))
+            self.rows, self.size = [], 0
+
+    def put(self, item) -> None:
+        while not self.stop.is_set():  # once the reader has gone, what is left is dropped
+            try:
+                self.chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+
+def copy_lines(sql: str, params: list) -> Iterator[bytes]:
+    """The rows of ``sql`` (one text column, each a line without its newline), as chunks of bytes.
+
+    ``COPY (sql) TO STDOUT`` in the export's transaction. psycopg2 writes COPY's output into a file
+    object until the end, so the COPY runs in a thread on the same connection and hands chunks over a
+    small queue: memory stays a few chunks, and nothing else uses the connection meanwhile (the stream
+    is its only user). Closing the stream early cancels the COPY and waits for the thread, so the
+    transaction can end.
+    """
     connection.ensure_connection()
-    with connection.connection.cursor(name="workbench_export_tmx") as cursor:
-        cursor.itersize = FETCH
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(XML_CHUNK):  # chunks as the writer makes them
-            yield "".join(row[0] for row in rows).encode()
-    yield empty[cut:]
+    raw = connection.connection
+    with raw.cursor() as cursor:
+        query = cursor.mogrify(sql, params).decode()
+    copy = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\r', FORCE_QUOTE *)"
+    chunks: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    sink = _CopySink(chunks, stop)
 
+    def run() -> None:
+        try:
+            with raw.cursor() as cursor:
+                cursor.copy_expert(copy, sink, size=COPY_CHUNK)
+            sink.flush()
+            sink.put(_DONE)
+        except BaseException as error:  # handed to the reader, which raises it
+            sink.put(error)
 
-def _tool_version(version) -> str:
+    thread = threading.Thread(target=run, name="workbench-export-copy", daemon=True)
+    thread.start()
     try:
-        return f"workbench/django-{version('django')}"
+        while (item := chunks.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if thread.is_alive():
+            stop.set()
+            raw.cancel()
+        thread.join()
+
+
+def _tool_version() -> str:
+    try:
+        return f"workbench/django-{metadata.version('django')}"
     except Exception:  # metadata missing: the version is informative only
         return "workbench"
 
 
 def export_filename(request: ExportRequest) -> str:
-    from exchange.formats import EXTENSIONS
-
     return f"workbench-{request.pair}.{EXTENSIONS[request.format].lstrip('.')}"

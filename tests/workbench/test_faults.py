@@ -6,10 +6,11 @@ PostgreSQL restart under load) are in bench/faults.py and bench/load.py --restar
 """
 
 import functools
+import threading
 
 import psycopg2
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from corpus import tokens
 from corpus.models import Revision, Translation
@@ -42,21 +43,30 @@ def own_cursors() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def copy_threads() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name == "workbench-export-copy"]
+
+
+def backend_states(other) -> list[tuple[str, str]]:
+    """(state, first word of the query) of the other backends of the test database."""
+    with other.cursor() as cursor:
+        cursor.execute(
+            "SELECT state, split_part(query, ' ', 1) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    ("export_format", "cursor_name"),
-    [("tsv", "workbench_export_tsv"), ("tmx", "workbench_export_tmx"), ("xliff", "workbench_export")],
-)
-def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(
-    client, monkeypatch, export_format, cursor_name
-):
+@pytest.mark.parametrize("export_format", ["tsv", "tmx", "xliff", "jsonl", "xliff2"])
+def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(client, monkeypatch, export_format):
     from exchange import exports
 
-    # Many small fetches and chunks: the stream is cut while the server-side cursor is open.
+    # Small chunks and fetches: the stream is cut while the COPY (TSV, TMX, XLIFF, JSONL) or the
+    # server-side cursor (XLIFF 2.0, through the writer) is still open.
     monkeypatch.setattr(exports, "FETCH", 2)
-    monkeypatch.setattr(exports, "XML_CHUNK", 2)
-    for name in ("tmx", "xliff"):
-        monkeypatch.setitem(exports.WRITERS, name, functools.partial(exports.WRITERS[name], chunk_size=2))
+    monkeypatch.setattr(exports, "COPY_CHUNK", 16)
+    monkeypatch.setitem(exports.WRITERS, "xliff2", functools.partial(exports.WRITERS["xliff2"], chunk_size=2))
     document = make_document(
         "标题\n"
         + "".join(f"第{n}句话。" for n in range(12))
@@ -85,13 +95,17 @@ def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(
         chunks = iter(response.streaming_content)
         received = next(chunks) + next(chunks)
         assert received
-        # Mid-stream the snapshot transaction and the server-side cursor are open: the checks see them.
-        assert cursor_name in own_cursors()
+        # Mid-stream the snapshot transaction is open, and the COPY's thread or the cursor with it.
         assert connection.in_atomic_block
         assert idle_in_transaction(other) == 1
+        if export_format == "xliff2":
+            assert "workbench_export" in own_cursors()
+        else:  # the COPY's thread has the connection: nothing else may use it meanwhile
+            assert copy_threads() == ["workbench-export-copy"]
 
         response.close()  # what the WSGI server does when the client goes away
 
+        assert copy_threads() == []
         assert own_cursors() == []
         assert not connection.in_atomic_block
         assert connection.connection.get_transaction_status() == psycopg2.extensions.TRANSACTION_STATUS_IDLE
@@ -105,6 +119,31 @@ def test_an_export_cancelled_mid_stream_leaves_no_transaction_or_cursor(
             HTTP_AUTHORIZATION=f"Bearer {make_token(translator)}",
         )
         assert saved.status_code == 200, saved.content
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_stream_closed_while_postgresql_still_sends_is_cancelled():
+    from exchange import exports
+
+    other = other_connection()
+    try:
+        with pytest.raises(GeneratorExit), transaction.atomic():
+            # 400 MB of lines: PostgreSQL is still sending (its socket full) when the reader goes away.
+            stream = exports.copy_lines("SELECT repeat('x', 2000) FROM generate_series(1, 200000)", [])
+            assert next(stream).startswith(b"x" * 2000 + b"\n")
+            assert ("active", "COPY") in backend_states(other)
+            stream.close()
+            assert copy_threads() == []
+            assert ("active", "COPY") not in backend_states(other)
+            # Cancelled, not read to the end: the transaction is aborted and only waits for its rollback.
+            status = connection.connection.get_transaction_status()
+            assert status == psycopg2.extensions.TRANSACTION_STATUS_INERROR
+            raise GeneratorExit  # leave the aborted transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
     finally:
         other.close()
 
